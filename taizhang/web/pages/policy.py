@@ -1,0 +1,27 @@
+"""The policy page: measures by section with units, targets and deadlines highlighted."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from taizhang.errors import NotFound
+from taizhang.ledger import service as ledger
+from taizhang.web.deps import CurrentLogin, ReadSession
+from taizhang.web.render import render
+
+router = APIRouter()
+
+
+@router.get("/", name="home")
+def home(request: Request, login: CurrentLogin, session: ReadSession) -> Response:
+    policy = ledger.current_policy(session=session, actor=login.actor)
+    return render(request, "policy.html", policy=policy)
+
+
+@router.get("/policies/{policy_id}", name="policy")
+def policy_page(policy_id: int, request: Request, login: CurrentLogin, session: ReadSession) -> Response:
+    policy = ledger.policy_view(policy_id, session=session, actor=login.actor)
+    if policy is None:
+        raise NotFound("没有这份政策文件。")
+    return render(request, "policy.html", policy=policy)

@@ -1,0 +1,151 @@
+"""The command line, run as a user runs it: real files, a real database, Chinese messages, exit codes."""
+
+import json
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from taizhang.cli import app
+from taizhang.ledger.models import Policy, Task
+from taizhang.settings import get_settings
+from tests.conftest import SEED, SHARED
+from tests.policy import seed_expected as expected
+
+
+@pytest.fixture
+def cli(database_url, monkeypatch):
+    monkeypatch.setenv("TAIZHANG_DATABASE_URL", database_url)
+    monkeypatch.setenv("COLUMNS", "200")  # a wide terminal: table cells on one line
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    yield run
+    get_settings.cache_clear()
+
+
+def counts(database) -> tuple[int, int]:
+    with database.reading() as s:
+        return s.scalar(select(func.count()).select_from(Policy)), s.scalar(select(func.count()).select_from(Task))
+
+
+def test_parse_json_of_the_shared_seed_matches_the_reading_of_the_document():
+    path = SHARED / "seed" / "ganzhou-2020-liuwen-liubao.txt"
+    result = CliRunner().invoke(app, ["parse", str(path if path.exists() else SEED), "--json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert set(doc) == {"title", "issuer", "issued_on", "doc_number", "recipients", "basis", "sections", "measures"}
+    assert (doc["title"], doc["issuer"], doc["issued_on"], doc["doc_number"]) == (
+        expected.TITLE, expected.ISSUER, expected.ISSUED_ON, expected.DOC_NUMBER)
+    assert doc["recipients"] == expected.RECIPIENTS and doc["basis"] == expected.BASIS
+    assert [s["title"] for s in doc["sections"]] == expected.SECTIONS
+    got = [
+        dict(section=m["section"], no=m["no"], title=m["title"],
+             units=[(u["name"], u["role"]) for u in m["units"]], open=m["units_open"],
+             quantities=[(q["quote"], q["value"], q["unit"], q["cmp"], q["kind"]) for q in m["quantities"]],
+             deadlines=[(d["quote"], d["date"], d["relative"]) for d in m["deadlines"]])
+        for m in doc["measures"]
+    ]
+    assert got == expected.MEASURES
+    for m in doc["measures"]:
+        assert set(m) >= {"section", "no", "title", "text", "span", "units", "units_open", "quantities", "deadlines"}
+        assert all(set(u) == {"name", "canonical", "role", "span"} for u in m["units"])
+
+
+def test_parse_without_json_prints_a_readable_summary():
+    result = CliRunner().invoke(app, ["parse", str(SEED)])
+    assert result.exit_code == 0
+    assert "共 6 个部分、23 项措施" in result.stdout
+
+
+def test_import_then_reimport(cli, database):
+    first = cli("import", str(SEED))
+    assert first.exit_code == 0 and "23项措施，生成23项任务" in first.stdout
+    second = cli("import", str(SEED))
+    assert second.exit_code == 0 and "内容完全相同，未做任何更改" in second.stdout
+    assert counts(database) == (1, 23)
+
+
+def test_a_gbk_copy_is_the_same_document(cli, database, tmp_path, seed_text):
+    cli("import", str(SEED))
+    gbk = tmp_path / "六稳六保-GBK.txt"
+    gbk.write_bytes(seed_text.encode("gbk"))
+    result = cli("import", str(gbk))
+    assert result.exit_code == 0 and "内容完全相同" in result.stdout
+    assert counts(database) == (1, 23)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("空文件.txt", b"", "文件“空文件.txt”是空的"),
+        ("scan.txt", bytes(range(256)) * 64, "文件“scan.txt”是二进制文件"),
+        ("通知.txt", "关于召开会议的通知\n各单位：\n定于下周一开会。\n".encode(), "文件“通知.txt”中没有找到编号的措施条目"),
+    ],
+)
+def test_bad_input_is_refused_and_the_database_is_unchanged(cli, database, tmp_path, name, content, message):
+    cli("import", str(SEED))
+    before = counts(database)
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert counts(database) == before
+
+
+def test_missing_file(cli):
+    result = cli("import", "/nonexistent/doc.txt")
+    assert result.exit_code == 1 and "找不到文件“/nonexistent/doc.txt”" in result.stderr
+
+
+def test_truncated_document_imports_with_a_warning(cli, database, tmp_path, seed_text):
+    cut = tmp_path / "cut.txt"
+    cut.write_text(seed_text[: seed_text.index("全年一般性支出总额") + 5], encoding="utf-8")
+    result = cli("import", str(cut))
+    assert result.exit_code == 0
+    assert "在第20项措施处中断" in result.stderr
+    assert counts(database) == (1, 20)
+
+
+def test_tasks_lists_a_units_tasks_due_before_a_date(cli):
+    cli("import", str(SEED))
+    result = cli("tasks", "--unit", "市财政局", "--due-before", "2020-12-01")
+    assert result.exit_code == 0
+    assert "畅通产业链供应链内循环" in result.stdout and "共 1 项任务" in result.stdout
+    bad = cli("tasks", "--due-before", "明年")
+    assert bad.exit_code == 1 and "不是有效日期" in bad.stderr
+
+
+def test_export_writes_the_ledger(cli, tmp_path):
+    cli("import", str(SEED))
+    target = tmp_path / "台账.xlsx"
+    result = cli("export", str(target))
+    assert result.exit_code == 0 and "已导出 23 项任务" in result.stdout
+    ws = load_workbook(BytesIO(target.read_bytes())).active
+    assert ws.max_row == 3 + 23
+
+
+def test_init_imports_the_example_and_creates_the_admin_once(cli, database):
+    first = cli("init")
+    assert first.exit_code == 0
+    assert "用户名：admin" in first.stdout and "密码：" in first.stdout
+    assert counts(database) == (1, 23)
+    second = cli("init")
+    assert second.exit_code == 0 and "密码" not in second.stdout
+    assert counts(database) == (1, 23)
+
+
+def test_commands_refuse_an_uninitialised_database(monkeypatch, tmp_path):
+    monkeypatch.setenv("TAIZHANG_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["tasks"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1 and "数据库尚未初始化" in result.stderr
