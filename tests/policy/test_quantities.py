@@ -71,15 +71,18 @@ def test_fenbie_gives_one_entry_per_number_with_one_quote():
     assert got == [("分别新开发2个、4个", 2, "个", "=", "target"), ("分别新开发2个、4个", 4, "个", "=", "target")]
 
 
+def _in(n: int, factor: int) -> str:
+    """n written in units of factor with as many decimals as needed: 1234500 / 10000 → "123.45"."""
+    text = f"{Decimal(n) / factor:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _wan(n: int) -> str:
-    """n 元 written the way documents do: in 万元, with as many decimals as needed."""
-    text = f"{Decimal(n) / 10000:f}".rstrip("0").rstrip(".")
-    return f"{text}万元"
+    return f"{_in(n, 10_000)}万元"
 
 
 def _yi(n: int) -> str:
-    text = f"{Decimal(n) / 100000000:f}".rstrip("0").rstrip(".")
-    return f"{text}亿元"
+    return f"{_in(n, 100_000_000)}亿元"
 
 
 @given(st.integers(min_value=1, max_value=99_999_999).map(lambda k: k * 100))
