@@ -28,8 +28,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="数据库管理。", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(db_app, name="db")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXAMPLE = "ganzhou-2020-liuwen-liubao.txt"
 
@@ -189,6 +189,50 @@ def export_command(
         raise TaizhangError("台账中还没有任务：请先用 taizhang import 导入政策文件。")
     output.write_bytes(ledger_workbook(export))
     out.print(f"已导出 {len(export.rows)} 项任务到 {output}")
+
+
+@app.command("eval")
+@friendly_errors
+def eval_command(
+    gold_dir: Annotated[Path, typer.Argument(help="标注目录（*.json，格式同 shared/policy-docs/gold）")],
+    docs_dir: Annotated[Path, typer.Argument(help="文件目录（标注中 doc 字段所指的文件）")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出评分")] = False,
+) -> None:
+    """用人工标注评估解析质量：单位、牵头单位、量化指标、完成时限的准确率/召回率/F1，比较符与类型准确率，结构是否一致。"""
+    from taizhang.policy.evaluate import FIELDS, micro, score_document, without_annotation_header
+    from taizhang.policy.parse import parse_text
+    from taizhang.policy.read import read_document
+    from taizhang.policy.serialize import policy_to_json
+
+    golds = sorted(gold_dir.glob("*.json"))
+    if not golds:
+        raise TaizhangError(f"目录“{gold_dir}”中没有标注文件（*.json）。")
+    scores = []
+    for path in golds:
+        gold = json.loads(path.read_text("utf-8"))
+        document = read_document(docs_dir / gold["doc"])
+        parsed = policy_to_json(parse_text(without_annotation_header(document.text), name=gold["doc"]))
+        scores.append(score_document(gold, parsed))
+    total = micro(scores)
+    if as_json:
+        rows = [
+            {"doc": s.doc, **{f: {"precision": s.counts[f].precision, "recall": s.counts[f].recall,
+                                  "f1": s.counts[f].f1} for f in FIELDS},
+             "cmp_accuracy": s.cmp.value, "kind_accuracy": s.kind.value, "structure_exact": s.structure_exact,
+             "problems": s.problems}
+            for s in [*scores, total]
+        ]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = _table("文件", "单位 P/R/F1", "牵头 P/R/F1", "量化指标 P/R/F1", "时限 P/R/F1", "比较符", "类型", "结构")
+    for s in [*scores, total]:
+        cells = [f"{s.counts[f].precision:.2f}/{s.counts[f].recall:.2f}/{s.counts[f].f1:.3f}" for f in FIELDS]
+        table.add_row(s.doc, *cells, f"{s.cmp.value:.2f}", f"{s.kind.value:.2f}",
+                      "一致" if s.structure_exact else "不一致")
+    out.print(table)
+    for s in scores:
+        for problem in s.problems:
+            out.print(f"[yellow]{s.doc}[/yellow]：{problem}")
 
 
 # ---------------------------------------------------------------- database and serving

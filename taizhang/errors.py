@@ -59,6 +59,13 @@ class DocumentTooLarge(DocumentError):
     code = "document_too_large"
 
 
+class CorruptDocument(UnsupportedFormat):
+    """Says it is a .docx/.pdf but cannot be opened as one; to a user that is an unreadable format."""
+
+    status = 422
+    code = "document_corrupt"
+
+
 # ---------------------------------------------------------------- data and access
 class NotFound(TaizhangError):
     status = 404

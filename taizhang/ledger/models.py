@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taizhang.db.base import Base, JSONType, UTCDateTime, utcnow
 
+
 class Unit(Base):
     __tablename__ = "unit"
 

@@ -36,14 +36,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("month_day", rf"(?P<m>{_MONTH_CN})月(?P<d>{_DAY_CN})日(?:前|之前|以前)"),
         ("year_month_before", rf"{_YEAR}(?P<m>{_MONTH_CN})月(?:份)?(?:前|之前)"),
         ("month_before", rf"(?P<m>{_MONTH_CN})月(?:份)?(?:前|之前)"),
-        ("half", r"(?P<h>上|下)半年"),
-        ("quarter", r"(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前)?"),
+        ("half", rf"(?:{_YEAR})?(?P<h>上|下)半年"),
+        ("quarter", rf"(?:{_YEAR})?(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前)?"),
         ("two_years", r"今明两年"),
         ("within_years", rf"(?:力争|争取|用)(?P<n>{_N})年(?:时间|左右时间|内)?|(?P<n2>{_N})年(?:时间)?内(?=[完实建基全达形])"),
         ("event", rf"(?P<event>[\u4e00-\u9fff]{{2,10}}?)后(?P<n>{_N})(?P<u>个工作日|工作日|日|天|个月)内"),
         ("this_year", r"年底前|年底|年末前|年末|年内|今年内|今年|本年度内|本年度|年度内|全年"),
     )
 )
+# In a 完成时限 column or after a 完成时限: label a bare month is a time limit: 2021年6月 → June 30.
+_COLUMN_ONLY = (("year_month", re.compile(rf"{_YEAR}(?P<m>{_MONTH_CN})月(?![\d底末份前])")),)
 _CADENCE = re.compile(
     r"(?:每|按)(?P<p>周|月|季度|季|半年|年)(?:(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])?"
     r"(?:前|底前|末前)?(?=[^，,。；;]{0,6}(?:报送|上报|报|反馈|通报))"
@@ -114,12 +116,16 @@ def calendar_spans(view: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def find_deadlines(view: str, start: int, end: int, issued: date | None) -> list[FoundDeadline]:
+def find_deadlines(
+    view: str, start: int, end: int, issued: date | None, *, column: bool = False
+) -> list[FoundDeadline]:
+    """Deadlines in view[start:end]; ``column`` when the text is a 完成时限 cell or label value."""
+    patterns = _PATTERNS + _COLUMN_ONLY if column else _PATTERNS
     out: list[FoundDeadline] = []
     pos = start
     while pos < end:
         best = None
-        for name, pattern in _PATTERNS:
+        for name, pattern in patterns:
             m = pattern.search(view, pos, end)
             if m and (best is None or m.start() < best[1].start()):
                 best = (name, m)
@@ -162,7 +168,7 @@ def _resolve(view: str, name: str, m: re.Match[str], end: int, issued: date | No
         return _found(m, date(year, 12, 31))
     if name == "year_start":
         return _found(m, date(year, 1, 1))
-    if name in ("year_month_end", "month_end"):
+    if name in ("year_month_end", "month_end", "year_month"):
         return _found(m, _month_end(y, _num(m.group("m"))) if y else None, quote)
     if name == "month_day":
         return _found(m, date(y, _num(m.group("m")), _num(m.group("d"))) if y else None, quote)
@@ -211,7 +217,7 @@ def _event_start(view: str, m: re.Match[str]) -> int:
 def _first_deadline_after(view: str, start: int, end: int, issued: date | None) -> FoundDeadline | None:
     line_end = view.find("\n", start, end)
     line_end = end if line_end < 0 else line_end
-    found = find_deadlines(view, start, line_end, issued)
+    found = find_deadlines(view, start, line_end, issued, column=True)
     return found[0] if found else None
 
 

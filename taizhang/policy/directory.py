@@ -22,6 +22,7 @@ _LEVEL_END = "省市县区州旗"
 class Directory:
     departments: dict[str, str]  # alias or canonical body → canonical body
     named: dict[str, str]  # whole alias or canonical name → canonical name
+    patterns: tuple[tuple[re.Pattern[str], str], ...]  # regional branches: regex → canonical template
     collective: tuple[re.Pattern[str], ...]
 
     def canonical(self, name: str) -> str | None:
@@ -29,6 +30,10 @@ class Directory:
         folded = fold(name)
         if folded in self.named:
             return self.named[folded]
+        for pattern, template in self.patterns:
+            m = pattern.match(folded)
+            if m:
+                return template.format(**m.groupdict())
         for k in range(1, min(len(folded) - 1, 9)):
             if folded[k - 1] not in _LEVEL_END:
                 continue
@@ -61,5 +66,6 @@ def default_directory() -> Directory:
         named[entry["canonical"]] = entry["canonical"]
         for alias in entry.get("aliases", []):
             named[alias] = entry["canonical"]
+    patterns = tuple((re.compile(p["match"]), p["canonical"]) for p in data.get("patterns", []))
     collective = tuple(re.compile(p) for p in data["collective"])
-    return Directory(departments=departments, named=named, collective=collective)
+    return Directory(departments=departments, named=named, patterns=patterns, collective=collective)

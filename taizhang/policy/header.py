@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from taizhang.policy.numerals import parse_number
-from taizhang.policy.text import TextView
-from taizhang.policy.units import _split_list, looks_like_unit
+from taizhang.policy.text import TextView, fold_char
+from taizhang.policy.units import looks_like_unit, split_units
 
 GENRE_ENDINGS = (
     "通知", "意见", "方案", "措施", "办法", "规定", "决定", "计划", "要点", "清单", "细则", "通报", "函",
@@ -28,7 +28,12 @@ _ISSUER_END = re.compile(
     r"局|厅|委|部|院|办)$"
 )
 _BASIS_LEAD = re.compile(r"(?:贯彻|落实|根据|按照|依据|执行|遵照|对照)[^《。]{0,12}$")
-_JUNK_LINE = re.compile(r"^(?:字号|【?字体|打印|关闭|分享|来源|发布时间|发布日期|浏览次数|索引号|主题分类)")
+_JUNK_LINE = re.compile(
+    r"^(?:字号|【?字体|打印|关闭|分享|来源|发布时间|发布日期|浏览次数|索引号|主题分类|当前位置|您当前的位置|首页|"
+    r"标\s*题|名\s*称|发文机关|发文字号|成文日期|发布机构|文\s*号|主\s*题\s*词|所属类别|信息来源|有效性)"
+)
+# Metadata blocks of government websites: used only when the document itself does not say.
+_META = re.compile(r"^(标\s*题|名\s*称|发文机关|发布机构|发文字号|文\s*号|成文日期)\s*[:：]\s*(.+)$")
 _WEB_SUFFIX = re.compile(r"[-_|—].{1,30}$")
 _PUBLICITY = re.compile(r"^\(?此件.{0,8}\)?$")
 
@@ -70,16 +75,36 @@ def read_header(tv: TextView, body_start: int, body_end: int) -> Header:
     doc_number = _doc_number(tv, lines)
     issuer, issued_on = _signature(tv, lines + tail)
     title = _title(tv, lines, recipients_at)
+    meta = _metadata(tv, lines)
+    title = title or meta.get("title", "")
     if issuer is None and title:
         issuer = _issuer_from_title(title)
+    issuer = issuer or meta.get("issuer")
+    doc_number = doc_number or meta.get("doc_number")
+    if issued_on is None and "issued_on" in meta:
+        m = _DATE.search(meta["issued_on"])
+        issued_on = parse_date(m) if m else None
     recipients: tuple[str, ...] = ()
     if recipients_at is not None:
         s, e = lines[recipients_at]
-        units = _split_list(view, s, e - 1 if view[e - 1] in ":：" else e, role=None)
+        units = split_units(view, s, e - 1 if view[e - 1] in ":：" else e, role=None)
         recipients = tuple(tv.quote(u.name_start, u.name_end) for u in units)
     basis = _basis(tv, lines)
     return Header(title=title, issuer=issuer, issued_on=issued_on, doc_number=doc_number,
                   recipients=recipients, basis=basis)
+
+
+def _metadata(tv: TextView, lines) -> dict[str, str]:
+    fields = {"标题": "title", "名称": "title", "发文机关": "issuer", "发布机构": "issuer", "发文字号": "doc_number",
+              "文号": "doc_number", "成文日期": "issued_on"}
+    out: dict[str, str] = {}
+    for s, e in lines:
+        m = _META.match(tv.view[s:e].strip())
+        if m:
+            key = fields[re.sub(r"\s", "", m.group(1))]
+            value_start = s + len(tv.view[s:e]) - len(tv.view[s:e].lstrip()) + m.start(2)
+            out.setdefault(key, tv.quote(value_start, value_start + len(m.group(2).rstrip())))
+    return out
 
 
 def _recipients_line(view: str, lines: list[tuple[int, int]]) -> int | None:
@@ -139,7 +164,9 @@ def _title(tv: TextView, lines, recipients_at: int | None) -> str:
         line = view[s:e].strip()
         adjacent = not current or not view[lines[current[-1]][1] : s].strip("\n") and view.count(
             "\n", lines[current[-1]][1], s) == 1
-        if current and not adjacent:
+        # A title that already ends with its genre word (…的通知) is complete: the next line starts anew.
+        complete = current and "".join(view[slice(*lines[k])].strip() for k in current).endswith(GENRE_ENDINGS)
+        if current and (not adjacent or complete or _DOC_NUMBER.match(line)):
             runs.append(current)
             current = []
         if _title_like(line) and not (i + 1 < len(lines) and _is_date_line(view[slice(*lines[i + 1])])):
@@ -184,9 +211,11 @@ def _strip_web_suffix(title: str) -> str:
 
 
 def _issuer_from_title(title: str) -> str | None:
-    m = re.match(r"(.{2,30}?)(?:印发|关于|關于|關於|转发|轉發)", title)
-    if m and _ISSUER_END.search(m.group(1).replace("關", "关")):
-        return m.group(1)
+    """"赣州市人民政府办公室印发关于…" → the body before 印发/关于/转发 (Traditional titles too)."""
+    folded = "".join(fold_char(c) for c in title)
+    m = re.match(r"(.{2,30}?)(?:印发|关于|转发)", folded)
+    if m and _ISSUER_END.search(m.group(1)):
+        return title[: m.end(1)]
     return None
 
 

@@ -6,19 +6,18 @@ import re
 from pathlib import Path
 
 from taizhang.errors import NoMeasuresFound
-from taizhang.policy import deadlines as dl
+from taizhang.policy.attributes import Attributes, Context, read_attributes
 from taizhang.policy.directory import Directory, default_directory
-from taizhang.policy.header import read_header
-from taizhang.policy.model import Cadence, Deadline, Measure, Policy, Quantity, Section, UnitRef
-from taizhang.policy.quantities import find_quantities
+from taizhang.policy.header import Header, read_header
+from taizhang.policy.model import Measure, Policy, Section
 from taizhang.policy.read import read_document
 from taizhang.policy.segment import Item, Outline, outline
+from taizhang.policy.table import Row, SectionRow, Table, find_table
 from taizhang.policy.text import TextView, build_view
-from taizhang.policy.units import assign_roles, ends_with_responsibility, find_responsibility
+from taizhang.policy.units import ends_with_responsibility, find_responsibility, split_units
 
 TITLE_MAX = 30
 _TERMINAL = "。！？!?;；〕)】]”\"』」"
-_QUOTED = re.compile(r"“[^“”\n]{0,40}”|‘[^‘’\n]{0,40}’|《[^《》\n]{0,120}》|\"[^\"\n]{0,40}\"")
 
 
 def parse_file(path: str | Path, *, directory: Directory | None = None) -> Policy:
@@ -27,8 +26,10 @@ def parse_file(path: str | Path, *, directory: Directory | None = None) -> Polic
 
 
 def parse_text(source: str, *, name: str = "文本", directory: Directory | None = None) -> Policy:
-    directory = directory or default_directory()
     tv = build_view(source)
+    table = find_table(tv)
+    if table is not None:
+        return _parse_table(tv, table, name, directory or default_directory())
     structure = outline(tv, ends_measure=ends_with_responsibility)
     if not structure.items:
         raise NoMeasuresFound(
@@ -37,13 +38,17 @@ def parse_text(source: str, *, name: str = "文本", directory: Directory | None
         )
     header = read_header(tv, structure.body_start, structure.body_end)
     level = measure_level(tv, structure)
-    warnings = list(structure.warnings)
-    sections = _sections(tv, structure, level)
-    measures = [_measure(tv, item, level, header.issued_on, directory, warnings) for item in structure.level(level)]
+    ctx = Context(tv=tv, issued_on=header.issued_on, directory=directory or default_directory(),
+                  warnings=list(structure.warnings))
+    measures = [_measure(ctx, item, level) for item in structure.level(level)]
     if measures and _looks_truncated(tv, structure, structure.level(level)[-1], measures):
         last = measures[-1]
         measures[-1] = Measure(**{**_fields(last), "truncated": True})
-        warnings.append(f"文件“{name}”在第{last.no}项措施处中断（内容不完整），已解析到此为止，该项已标记为不完整。")
+        ctx.warnings.append(f"文件“{name}”在第{last.no}项措施处中断（内容不完整），已解析到此为止，该项已标记为不完整。")
+    return _policy(source, header, _sections(tv, structure, level), measures, ctx.warnings)
+
+
+def _policy(source: str, header: Header, sections: list[Section], measures: list[Measure], warnings: list[str]):
     return Policy(
         title=header.title,
         source=source,
@@ -55,6 +60,44 @@ def parse_text(source: str, *, name: str = "文本", directory: Directory | None
         recipients=header.recipients,
         basis=header.basis,
         warnings=tuple(warnings),
+    )
+
+
+def _parse_table(tv: TextView, table: Table, name: str, directory: Directory) -> Policy:
+    last = table.rows[-1]
+    header = read_header(tv, table.header_start, last.end)
+    ctx = Context(tv=tv, issued_on=header.issued_on, directory=directory, warnings=[])
+    sections: list[Section] = []
+    measures: list[Measure] = []
+    for row in table.rows:
+        if isinstance(row, SectionRow):
+            sections.append(Section(no=row.number, title=tv.quote(row.title.start, row.title.end),
+                                    span=tv.span(row.start, row.end)))
+            continue
+        measures.append(_table_measure(ctx, row, sections[-1].no if sections else 0))
+    return _policy(tv.source, header, sections, measures, ctx.warnings)
+
+
+def _table_measure(ctx: Context, row: Row, section: int) -> Measure:
+    view = ctx.tv.view
+    cells = row.cells
+    units = []
+    for kind, role in (("lead", "lead"), ("co", "co"), ("units", None)):
+        for cell in cells.get(kind, []):
+            units.extend(split_units(view, cell.start, cell.end, role=role))
+    leaders = tuple((u.name_start, u.name_end) for c in cells.get("leader", [])
+                    for u in split_units(view, c.start, c.end, role=None))
+    texts = [(c.start, c.end) for kind in ("title", "text") for c in cells.get(kind, [])]
+    attrs = read_attributes(ctx, str(row.number), texts, units=tuple(units), leaders=leaders,
+                            deadline_ranges=[(c.start, c.end) for c in cells.get("deadline", [])])
+    title_cell = (cells.get("title") or cells["text"])[0]
+    return Measure(
+        section=section,
+        no=str(row.number),
+        title=_first_sentence(ctx.tv, title_cell.start, title_cell.end),
+        text=ctx.tv.quote(row.start, row.end),
+        span=ctx.tv.span(row.start, row.end),
+        **_attribute_fields(attrs),
     )
 
 
@@ -113,13 +156,15 @@ def _sections(tv: TextView, structure: Outline, level: int) -> list[Section]:
 
 
 def _title(tv: TextView, item: Item) -> str:
+    line_end = tv.view.find("\n", item.body, item.end)
+    return _first_sentence(tv, item.body, item.end if line_end < 0 else line_end)
+
+
+def _first_sentence(tv: TextView, s: int, line_end: int) -> str:
     """The short heading up to the first 。 when it is short, otherwise the first clause."""
     view = tv.view
-    s = item.body
-    while s < item.end and view[s] in " \t":
+    while s < line_end and view[s] in " \t":
         s += 1
-    line_end = view.find("\n", s, item.end)
-    line_end = item.end if line_end < 0 else line_end
     stop = view.find("。", s, line_end)
     lead_end = stop if stop >= 0 else line_end
     if lead_end - s <= TITLE_MAX:
@@ -141,59 +186,23 @@ def _section_no(item: Item, level: int) -> int:
     return node.number
 
 
-def _measure(tv: TextView, item: Item, level: int, issued_on, directory: Directory, warnings: list[str]) -> Measure:
-    view = tv.view
-    start, end = item.start, item.end
-    responsibility = find_responsibility(view, start, end)
-    units = []
-    for found, role in assign_roles(view, responsibility.units):
-        name = tv.quote(found.name_start, found.name_end)
-        canonical = directory.canonical(name)
-        if canonical is None:
-            warnings.append(f"第{item.number}项措施的责任单位“{name}”不在单位名录中，已按原文保留。")
-        units.append(UnitRef(name=name, role=role, span=tv.span(found.name_start, found.name_end), canonical=canonical))
-    calendar = dl.calendar_spans(view, start, end)
-    cadences = dl.find_cadences(view, start, end)
-    deadline_hits = dl.without_cadences(dl.find_deadlines(view, start, end, issued_on), cadences)
-    blocked = (
-        calendar
-        + [(m.start(), m.end()) for m in _QUOTED.finditer(view, start, end)]
-        + list(responsibility.clause_spans)
-        + [(d.start, d.end) for d in deadline_hits if not d.is_duration]
-        + [(c.start, c.end) for c in cadences]
-    )
-    quantities = [
-        Quantity(
-            quote=tv.quote(q.start, q.end),
-            value=q.value if not isinstance(q.value, tuple) else (q.value[0], q.value[1]),
-            unit=q.unit,
-            cmp=q.cmp,
-            kind=q.kind,
-            span=tv.span(q.start, q.end),
-            approx=q.approx,
-        )
-        for q in find_quantities(view, start, end, blocked)
-    ]
-    deadlines = [
-        Deadline(quote=tv.quote(d.start, d.end), span=tv.span(d.start, d.end), date=d.date, relative=d.relative)
-        for d in deadline_hits
-    ]
+def _measure(ctx: Context, item: Item, level: int) -> Measure:
+    attrs = read_attributes(ctx, str(item.number), [(item.start, item.end)])
     return Measure(
         section=_section_no(item, level),
         no=str(item.number),
-        title=_title(tv, item),
-        text=tv.quote(start, end),
-        span=tv.span(start, end),
-        units=tuple(units),
-        units_open=responsibility.units_open,
-        quantities=tuple(quantities),
-        deadlines=tuple(deadlines),
-        cadences=tuple(
-            Cadence(quote=tv.quote(c.start, c.end), span=tv.span(c.start, c.end), period=c.period, day=c.day)
-            for c in cadences
-        ),
-        leaders=tuple(tv.quote(s, e) for s, e in responsibility.leaders),
+        title=_title(ctx.tv, item),
+        text=ctx.tv.quote(item.start, item.end),
+        span=ctx.tv.span(item.start, item.end),
+        **_attribute_fields(attrs),
     )
+
+
+def _attribute_fields(attrs: Attributes) -> dict:
+    return {
+        "units": attrs.units, "units_open": attrs.units_open, "quantities": attrs.quantities,
+        "deadlines": attrs.deadlines, "cadences": attrs.cadences, "leaders": attrs.leaders,
+    }
 
 
 def _looks_truncated(tv: TextView, structure: Outline, last: Item, measures: list[Measure]) -> bool:

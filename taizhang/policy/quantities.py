@@ -19,7 +19,7 @@ DURATION_UNITS = {"年": "年", "个月": "月", "月": "月", "天": "天", "�
 COUNT_UNITS = (
     "个百分点 百分点 千瓦时 千瓦 兆瓦 平方公里 平方米 立方米 公里 千米 公顷 亩 吨 元 人次 户次 家次 "
     "人 户 个 项 家 件 套 所 座 辆 台 头 羽 只 条 份 场 次 倍 间 张 床 名 位 支 处 栋 村 米 公斤 千克 "
-    "篇 部 宗 笔 艘 架 盏 株 棵 块"
+    "篇 部 宗 笔 艘 架 盏 株 棵 块 种 岁 批次"
 ).split()
 _UNIT_WORDS = sorted(set(COUNT_UNITS) | set(DURATION_UNITS), key=len, reverse=True)
 _RATE_DENOMINATORS = "人次|人|户|月|年|天|日|次|亩|吨|个|家|平方米|小时|公里|件|套"
@@ -34,6 +34,7 @@ _QTY = re.compile(
     rf"|(?P<num>{ARABIC_NUMBER})(?P<mult>{_MULT})?(?P<unit>%|‰|{'|'.join(_UNIT_WORDS)})"
     rf"|(?P<cnnum>{_CN_NUM})(?P<cnunit>个工作日|工作日|个小时|小时|个月|年|天|日|周)"
 )
+_PER_PREFIX = re.compile(r"每(人次|人|户|家|个|亩|吨|次)(?:每(月|年|天|日|季度))?")
 _RATE_TAIL = re.compile(rf"(?:/(?:{_RATE_DENOMINATORS}))+")
 
 _SUFFIX = (
@@ -55,7 +56,7 @@ _CLAUSE_END = "，,。；;：:\n"
 _SENTENCE_END = "。；;\n"
 
 # Context words deciding target vs param (see kind()).
-_TARGET_CUES = ("控制在",)
+_TARGET_CUES = ("控制在", "达到", "提升至", "提升到")
 _PARAM_CONTEXT = ("给予", "补贴", "补助", "奖励", "标准", "条件", "放宽", "额度", "上限")
 _PARAM_BEFORE = ("单次", "每次", "每人", "每户", "每满", "最高", "最长")
 _FEE_WORDS = ("缴纳", "缴费", "保险费", "费用")
@@ -149,7 +150,12 @@ def _single(view: str, m: re.Match[str], end: int) -> FoundQuantity | None:
         return None
     if _is_baseline(view, m.start(), q_end):
         return None
-    return _finish(view, m.start(), q_end, end, value, unit)
+    q_start = m.start()
+    per = _PER_PREFIX.search(view, max(0, q_start - 6), q_start)
+    if per and per.end() == q_start and "/" not in unit and unit not in ("%", "ratio"):
+        unit += "".join(f"/{g}" for g in per.groups() if g)
+        q_start = per.start()
+    return _finish(view, q_start, q_end, end, value, unit)
 
 
 def _is_baseline(view: str, q_start: int, q_end: int) -> bool:
@@ -192,14 +198,20 @@ def _range(view: str, m: re.Match[str], end: int, blocked) -> FoundQuantity | No
     return FoundQuantity(found.start, found.end, (lo_value, hi_value), unit, "range", found.kind, found.approx)
 
 
+_NOUN_BEFORE_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,4}?(?=以上|以下|左右)")
+
+
 def _finish(view: str, q_start: int, q_end: int, end: int, value, unit: str) -> FoundQuantity:
     cmp, approx = "=", False
-    for word, c in _SUFFIX:
-        if view.startswith(word, q_end):
-            if word == "内" and view.startswith("内容", q_end):
-                continue
-            cmp, approx = c, word == "左右"
-            q_end += len(word)
+    for at in _suffix_positions(view, q_end, end):
+        for word, c in _SUFFIX:
+            if view.startswith(word, at):
+                if word == "内" and (view.startswith("内容", at) or at != q_end):
+                    continue
+                cmp, approx = c, word == "左右"
+                q_end = at + len(word)
+                break
+        if cmp != "=" or approx:
             break
     start = q_start
     if cmp == "=" and not approx:
@@ -210,6 +222,15 @@ def _finish(view: str, q_start: int, q_end: int, end: int, value, unit: str) -> 
         approx, start = True, start - 1
     kind = _kind(view, start, q_start, q_end, end, unit, cmp)
     return FoundQuantity(start, q_end, value, unit, cmp, kind, approx)
+
+
+def _suffix_positions(view: str, q_end: int, end: int) -> list[int]:
+    """Where a comparator may follow: right after the unit, or after a short noun (5000个虚拟机以上)."""
+    positions = [q_end]
+    m = _NOUN_BEFORE_SUFFIX.match(view, q_end, end)
+    if m and not re.search("[的和与及、]", m.group(0)):
+        positions.append(m.end())
+    return positions
 
 
 def _prefix(view: str, q_start: int) -> tuple[str, int] | None:
@@ -248,7 +269,7 @@ def _kind(view: str, start: int, q_start: int, q_end: int, end: int, unit: str, 
     Durations, fractions and rates paid out are parameters; a threshold that qualifies a noun
     (5.5%的企业, 30人以上的企业) is a parameter; "X以上" standing alone is a commitment.
     """
-    if unit in DURATION_UNITS.values() or unit == "ratio":
+    if unit in DURATION_UNITS.values() or unit in ("ratio", "岁"):
         return "param"
     if unit.endswith("百分点"):
         return "target"

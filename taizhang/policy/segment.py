@@ -20,6 +20,8 @@ MAX_LEVELS = 3
 
 _CN = "零〇一二三四五六七八九十百"
 MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"第([{_CN}]+)(?:部分|篇)[ 　]*")),
+    ("chapter", re.compile(rf"第([{_CN}]+)章[ 　]*")),
     ("article", re.compile(rf"第([{_CN}]+)条[ 　]*")),
     ("cn", re.compile(rf"([{_CN}]+)[、.](?=\S)")),
     ("paren_cn", re.compile(rf"\(([{_CN}]+)\)[、.]?")),
@@ -35,7 +37,7 @@ CLOSING = re.compile(
 )
 # Lines that carry a measure's attributes (units, leaders, time limits) rather than new text.
 LABEL_LINE = re.compile(
-    r"^(?:牵头|责任|配合|协同|协办|主办|主责|参与)(?:负责)?(?:单位|部门|领导)|^(?:牵头责任单位|协同责任单位|完成时限|时间节点|完成时间)"
+    r"^(?:(?:牵头|责任|配合|协同|协办|主办|主责|参与)(?:负责|责任)?(?:单位|部门|领导)|完成时限|时间节点|完成时间)\s*[:：]"
 )
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$|^[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$")
 
@@ -100,8 +102,18 @@ def outline(tv: TextView, *, ends_measure: Callable[[str], bool] | None = None) 
     level_of_kind: dict[str, int] = {}
     items: list[Item] = []
     warnings: list[str] = []
+    attachment_list = False
     for start, end in lines:
+        line = view[start:end]
+        if line.startswith("附件"):
+            attachment_list = True
+            continue
         found = match_marker(view, start) if start < end else None
+        if attachment_list:
+            # "附件：1.…方案  2.…清单" lists attachments by title; it is not the body's numbering.
+            if found and len(line) <= 60 and not line.rstrip().endswith("。"):
+                continue
+            attachment_list = False
         if not found:
             continue
         kind, number, body = found
@@ -183,3 +195,8 @@ def leading_marker(text: str) -> str:
     folded = "".join(fold_char(c) for c in text[:12])
     found = match_marker(folded, 0)
     return text[: found[2]].strip() if found else ""
+
+
+def starts_new_block(line: str) -> bool:
+    """A (folded) line that begins a numbered item, a label line or a signature date."""
+    return bool(match_marker(line, 0)) or bool(LABEL_LINE.match(line)) or is_date_line(line)

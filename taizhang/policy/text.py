@@ -61,7 +61,9 @@ class TextView:
         return Span(self.origin[start], self.origin[end - 1] + 1)
 
     def quote(self, start: int, end: int) -> str:
-        return self.span(start, end).of(self.source)
+        """The source characters behind view[start:end], without the line breaks and stray spaces the
+        view removed (equal to the source slice for clean text; Traditional characters are kept)."""
+        return "".join(self.source[self.origin[k]] for k in range(start, end))
 
     def lines(self) -> list[tuple[int, int]]:
         """View offsets [start, end) of every line, without the newline."""
@@ -73,26 +75,118 @@ class TextView:
         return out
 
 
-def build_view(source: str, *, drop_lines: set[int] | frozenset[int] = frozenset()) -> TextView:
-    """Fold characters, drop stray spaces between Chinese characters and the given source lines."""
+def build_view(source: str) -> TextView:
+    """Fold characters; drop page furniture, stray spaces, and line breaks inside wrapped paragraphs."""
+    lines = split_lines(source)
+    drop = furniture_lines(source, lines)
+    join = wrapped_lines(source, lines, drop)
     chars: list[str] = []
     origin: list[int] = []
-    line_no = 0
-    for i, ch in enumerate(source):
-        if line_no in drop_lines:
-            if ch == "\n" or (ch == "\r" and source[i + 1 : i + 2] != "\n"):
-                line_no += 1
+    for n, (start, end, brk) in enumerate(lines):
+        if n in drop:
             continue
-        if ch == "\r" and source[i + 1 : i + 2] == "\n":
-            continue
-        if ch in "\r\f\v\u2028\u2029\x85":
-            ch = "\n"
-        if ch == "\n":
-            line_no += 1
-        chars.append(fold_char(ch))
-        origin.append(i)
+        for i in range(start, end):
+            chars.append(fold_char(source[i]))
+            origin.append(i)
+        if brk < len(source) and n not in join:
+            chars.append("\n")
+            origin.append(brk)
     chars, origin = _drop_inner_spaces(chars, origin)
     return TextView(source=source, view="".join(chars), origin=tuple(origin))
+
+
+_BREAKS = re.compile("\r\n|[\n\r\f\v\u2028\u2029\x85]")
+
+
+def split_lines(source: str) -> list[tuple[int, int, int]]:
+    """(start, end, offset of the line break) of every source line; the last break is len(source)."""
+    out, pos = [], 0
+    for m in _BREAKS.finditer(source):
+        out.append((pos, m.start(), m.start()))
+        pos = m.end()
+    out.append((pos, len(source), len(source)))
+    return out
+
+
+# Page numbers as PDF extraction leaves them: "- 3 -", "— 3 —", "3", "第3页", "第 3 页 共 10 页", "3/10".
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－_·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－_·•]*$"
+)
+_HEADER_NOUNS = re.compile(r"(?:文件|办公室|办公厅|人民政府|公报|简报|政府网|通知)$")
+
+
+def furniture_lines(source: str, lines: list[tuple[int, int, int]]) -> set[int]:
+    """Page numbers, and running headers/footers repeated on every page, when the text shows pages."""
+    texts = [unicodedata.normalize("NFKC", source[s:e]).strip() for s, e, _ in lines]
+    # A bare number on a line is a page number only in text with page breaks; elsewhere it may be a
+    # table row's 序号 or a numbering marker.
+    bare_ok = "\f" in source
+    numbers = {
+        n for n, t in enumerate(texts)
+        if t and _PAGE_NUMBER.match(t) and not _is_measure_number(t) and (bare_ok or not t.isdigit())
+    }
+    paged = len(numbers) >= 2 or "\f" in source
+    if not paged:
+        return set()
+    counts: dict[str, int] = {}
+    for t in texts:
+        if t:
+            counts[t] = counts.get(t, 0) + 1
+    repeated = {
+        n for n, t in enumerate(texts)
+        if t and counts[t] >= 3 and len(t) <= 40 and not re.search("[，,。；;：:、]", t)
+        and (_HEADER_NOUNS.search(t) or counts[t] >= max(3, len(numbers) - 1))
+    }
+    return numbers | repeated
+
+
+def _is_measure_number(text: str) -> bool:
+    """'1.' or '1、' on a line of its own is a numbering marker, not a page number."""
+    return bool(re.match(r"^\d{1,3}[.、]$", text))
+
+
+_SENTENCE_END = "。；;：:！!？?）)〕】」”"
+
+
+def _width(text: str) -> float:
+    """Visual width in CJK characters: Latin letters and digits take about half a column."""
+    return sum(0.5 if c.isascii() else 1.0 for c in text)
+
+
+def wrapped_lines(source: str, lines: list[tuple[int, int, int]], drop: set[int]) -> set[int]:
+    """Lines whose break is a wrap inside a paragraph (hard-wrapped text from PDFs or e-mail).
+
+    A text is hard-wrapped when many lines share one full width. A full-width line continues on the
+    next line unless the next line is indented or starts a numbered item or a label.
+    """
+    from taizhang.policy.segment import starts_new_block
+
+    kept = [(n, source[s:e]) for n, (s, e, _) in enumerate(lines) if n not in drop and source[s:e].strip()]
+    # Wrapping by characters (plain text) or by visual width (PDF): whichever shows a common width.
+    measures = (lambda t: len(t.strip()), lambda t: _width(t.strip()))
+    full_at = []
+    for measure in measures:
+        widths = [round(measure(t)) for _, t in kept if measure(t) >= 10]
+        if len(widths) < 5:
+            continue
+        mode = max(set(widths), key=widths.count)
+        near = [t.strip() for _, t in kept if abs(round(measure(t)) - mode) <= 1]
+        # Wrapped lines stop mid-sentence; lines that merely happen to share a length end sentences.
+        open_ended = sum(1 for t in near if t[-1] not in _SENTENCE_END)
+        if mode >= 15 and len(near) >= max(4, len(widths) * 0.25) and open_ended >= 0.6 * len(near):
+            full_at.append((measure, mode))
+    if not full_at:
+        return set()
+    join = set()
+    for (n, text), (m, following) in zip(kept, kept[1:], strict=False):
+        between = range(n + 1, m)
+        if any(k not in drop for k in between):
+            continue  # a blank line: the paragraph ends here
+        full = any(measure(text) >= mode - 1.5 for measure, mode in full_at)
+        indented = following[:1] in (" ", "\u3000", "\t")
+        if full and not indented and not starts_new_block(unicodedata.normalize("NFKC", following.strip())):
+            join.add(n)
+    return join
 
 
 def _joins_chinese(before: str, after: str) -> bool:
@@ -103,21 +197,29 @@ def _joins_chinese(before: str, after: str) -> bool:
 
 
 def _drop_inner_spaces(chars: list[str], origin: list[int]) -> tuple[list[str], list[int]]:
-    """Remove spaces and tabs that sit between two Chinese characters or at either end of a line."""
+    """Remove spaces between Chinese characters or at either end of a line; a wide gap of three or
+    more spaces inside a line separates table columns and becomes a tab."""
     keep = [True] * len(chars)
     n = len(chars)
     i = 0
     while i < n:
-        if chars[i] in " \t":
+        if chars[i] == " ":
             j = i
-            while j < n and chars[j] in " \t":
+            while j < n and chars[j] == " ":
                 j += 1
             before = chars[i - 1] if i > 0 else "\n"
             after = chars[j] if j < n else "\n"
-            if before == "\n" or after == "\n" or _joins_chinese(before, after):
+            if before in "\n\t" or after in "\n\t":
+                for k in range(i, j):
+                    keep[k] = False
+            elif j - i >= 3:
+                chars[i] = "\t"
+                for k in range(i + 1, j):
+                    keep[k] = False
+            elif _joins_chinese(before, after):
                 for k in range(i, j):
                     keep[k] = False
             i = j
         else:
             i += 1
-    return [c for c, k in zip(chars, keep) if k], [o for o, k in zip(origin, keep) if k]
+    return [c for c, k in zip(chars, keep, strict=True) if k], [o for o, k in zip(origin, keep, strict=True) if k]

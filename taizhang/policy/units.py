@@ -23,6 +23,8 @@ LABEL = re.compile("(" + "|".join(_ALL_LABELS) + r")\s*[:：]")
 
 # Words that end a unit list item and say what the unit does, not who it is.
 _ROLE_SUFFIX = re.compile(r"(?:按职责分工负责|按职责分工|分别负责|共同负责|负责落实|牵头负责|负责|牵头|配合|参与)$")
+# 市发改委（牵头）、市财政局 / 市发改委*: a mark after a name makes it the lead.
+_LEAD_MARK = re.compile(r"(?:\((?:牵头|主责|总牵头)\)|[*＊★])$")
 _OPEN_SUFFIX = re.compile(r"等(?:有关|相关)?(?:部门|单位|机构|方面)?$")
 # A part that is only an administrative level ("各区", "市属") shares the next part's head noun.
 _LEVEL_ONLY = re.compile(r"^各?[省市县区乡镇州旗]{1,2}(?:属|直|级)?$|^驻[省市县区]$")
@@ -162,7 +164,7 @@ def _parse_clause(view: str, start: int, end: int):
     content = view[s:e]
     if not re.search(r"(?:负责|牵头|配合)(?:落实)?$|牵头[,，;；]", content):
         return None
-    units = _split_list(view, s, e, role=None)
+    units = split_units(view, s, e, role=None)
     if not units or not all(looks_like_unit(view[u.name_start : u.name_end]) for u in units):
         return None
     return units, []
@@ -178,7 +180,7 @@ def _labelled(view: str, s: int, e: int):
         seg_end = marks[k + 1].start() if k + 1 < len(marks) else e
         label = m.group(1)
         if label in LEADER_LABELS:
-            leaders.extend((u.name_start, u.name_end) for u in _split_list(view, m.end(), seg_end, role=None))
+            leaders.extend((u.name_start, u.name_end) for u in split_units(view, m.end(), seg_end, role=None))
             continue
         if label in LEAD_LABELS:
             role = "lead"
@@ -186,7 +188,7 @@ def _labelled(view: str, s: int, e: int):
             role = "co"
         else:
             role = None
-        units.extend(_split_list(view, m.end(), seg_end, role=role))
+        units.extend(split_units(view, m.end(), seg_end, role=role))
     return units, leaders
 
 
@@ -213,11 +215,11 @@ def _label_lines(view: str, start: int, end: int):
         line_end = end if line_end < 0 else line_end
         label = m.group(1)
         if label in LEADER_LABELS:
-            people = [(u.name_start, u.name_end) for u in _split_list(view, m.end(), line_end, role=None)]
+            people = [(u.name_start, u.name_end) for u in split_units(view, m.end(), line_end, role=None)]
             yield m.start(), line_end, [], people
             continue
         role = "lead" if label in LEAD_LABELS else ("co" if label in CO_LABELS or has_lead_label else None)
-        yield m.start(), line_end, _split_list(view, m.end(), line_end, role=role), []
+        yield m.start(), line_end, split_units(view, m.end(), line_end, role=role), []
 
 
 _NAMED_BEFORE = re.compile(r"由([^,，。;；]{2,60}?)(牵头|负责)(?:[,，]([^,，。;；]{2,80}?)(?:配合|参与|协同配合))?")
@@ -225,12 +227,12 @@ _NAMED_BEFORE = re.compile(r"由([^,，。;；]{2,60}?)(牵头|负责)(?:[,，](
 
 def _named_before(view: str, start: int, end: int):
     for m in _NAMED_BEFORE.finditer(view, start, end):
-        lead = _split_list(view, m.start(1), m.end(1), role="lead")
+        lead = split_units(view, m.start(1), m.end(1), role="lead")
         if not lead or not all(looks_like_unit(view[u.name_start : u.name_end]) for u in lead):
             continue
         units = list(lead)
         if m.group(3):
-            co = _split_list(view, m.start(3), m.end(3), role="co")
+            co = split_units(view, m.start(3), m.end(3), role="co")
             if all(looks_like_unit(view[u.name_start : u.name_end]) for u in co):
                 units.extend(co)
         yield m.start(), m.end(), units
@@ -254,9 +256,9 @@ def _split_points(view: str, s: int, e: int) -> list[tuple[int, int]]:
     part_start = s
     for i in range(s, e):
         ch = view[i]
-        if ch in "(（[【":
+        if ch in "(（[【〔":
             depth += 1
-        elif ch in ")）]】":
+        elif ch in ")）]】〕":
             depth = max(0, depth - 1)
         elif depth == 0 and (ch in "、,;，；" or (ch == "及" and _UNIT_HEAD.search(view[part_start:i]))):
             parts.append((part_start, i))
@@ -265,7 +267,7 @@ def _split_points(view: str, s: int, e: int) -> list[tuple[int, int]]:
     return parts
 
 
-def _split_list(view: str, s: int, e: int, *, role: str | None) -> list[FoundUnit]:
+def split_units(view: str, s: int, e: int, *, role: str | None) -> list[FoundUnit]:
     s, e = _trim(view, s, e)
     raw = _split_points(view, s, e)
     merged: list[tuple[int, int]] = []
@@ -292,6 +294,11 @@ def _split_list(view: str, s: int, e: int, *, role: str | None) -> list[FoundUni
             m = _OPEN_SUFFIX.search(text)
             if m and m.start() > 0:
                 open_list = True
+                text = text[: m.start()]
+                continue
+            m = _LEAD_MARK.search(text)
+            if m and m.start() > 0:
+                part_role = "lead"
                 text = text[: m.start()]
                 continue
             m = _ROLE_SUFFIX.search(text)

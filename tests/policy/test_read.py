@@ -2,7 +2,7 @@
 
 import pytest
 
-from taizhang.errors import BinaryDocument, EmptyDocument, NoMeasuresFound, UnsupportedFormat
+from taizhang.errors import BinaryDocument, CorruptDocument, EmptyDocument, NoMeasuresFound, UnsupportedFormat
 from taizhang.policy.parse import parse_file, parse_text
 from taizhang.policy.read import read_bytes
 from taizhang.policy.serialize import policy_to_json
@@ -39,9 +39,12 @@ def test_binary_file_is_refused():
         read_bytes(blob, name="blob.bin")
 
 
-@pytest.mark.parametrize(("magic", "kind"), [(b"%PDF-1.7\n", "pdf"), (b"\xd0\xcf\x11\xe0\xa1\xb1", "ole")])
-def test_other_formats_are_named_not_misread(magic, kind):
-    with pytest.raises(UnsupportedFormat, match=kind):
+@pytest.mark.parametrize(
+    ("magic", "error", "says"),
+    [(b"%PDF-1.7\n", CorruptDocument, "PDF"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", UnsupportedFormat, "旧版 Word")],
+)
+def test_other_formats_are_named_not_misread(magic, error, says):
+    with pytest.raises(error, match=f"文件“x.doc”.*{says}"):
         read_bytes(magic + b"\x00" * 100, name="x.doc")
 
 

@@ -1,0 +1,1 @@
+"""One module per file format, each a pure function ``text_of(data, *, name) -> str``."""
