@@ -285,6 +285,65 @@ def init_command(
         out.print(f"  密码：  {account.password}")
 
 
+@app.command("demo")
+@friendly_errors
+def demo_command() -> None:
+    """载入演示数据：赣州示例文件、18个县（市、区）、各角色用户、6—11月的进展、审核、催办督办（按2020年11月25日计算）。"""
+    from taizhang.auth.permissions import Actor
+    from taizhang.db.migrate import upgrade
+    from taizhang.demo.service import AS_OF, load_demo
+
+    database = _database(migrated=False)
+    upgrade(database.engine)
+    with database.writing() as session:
+        try:
+            result = load_demo(session=session, actor=Actor.system())
+        except ValueError as exc:
+            raise TaizhangError(str(exc)) from None
+    if not result.created:
+        out.print("演示数据已载入，未做更改。")
+        return
+    out.print(f"[bold]已载入演示数据[/bold]（按 {AS_OF:%Y年%-m月%-d日} 计算预警灯）。")
+    out.print("预警灯：" + "，".join(f"{k} {v}项" for k, v in sorted(result.lights.items())))
+    out.print(f"演示用户共 {len(result.users)} 个，密码均为：{result.password}（只显示这一次）")
+    for username, role, label in result.users[:6]:
+        out.print(f"  {username:<10} {role:<10} {label}")
+    out.print("  …（其余为各部门、各县的填报员：dept01…、county01…）")
+
+
+@app.command("lights")
+@friendly_errors
+def lights_command() -> None:
+    """重新计算所有任务的预警灯和完成状态（建议每天运行一次）。"""
+    from taizhang.ledger.service import refresh_all
+
+    with _database().writing() as session:
+        count = refresh_all(session=session)
+        session.commit()
+    out.print(f"已更新 {count} 项任务的预警灯。")
+
+
+@app.command("token-create")
+@friendly_errors
+def token_create_command(
+    username: Annotated[str, typer.Argument(help="令牌所属用户")],
+    name: Annotated[str, typer.Option(help="令牌用途，如“省平台对接”")] = "API",
+) -> None:
+    """为用户创建 API 令牌（明文只显示这一次，数据库只存其哈希）。"""
+    from sqlalchemy import select
+
+    from taizhang.auth.models import User
+    from taizhang.auth.permissions import Actor
+    from taizhang.auth.service import create_token
+
+    with _database().writing() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise TaizhangError(f"用户“{username}”不存在。")
+        _, secret = create_token(user.id, name, session=session, actor=Actor.system())
+    out.print(f"已为 {username} 创建令牌（请妥善保存，只显示这一次）：{secret}")
+
+
 @app.command("serve")
 @friendly_errors
 def serve_command(

@@ -101,6 +101,12 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
+class InvalidOverride(ValidationFailed, ValueError):
+    """A light override without a valid light or a reason."""
+
+    code = "override_invalid"
+
+
 class DatabaseNotReady(TaizhangError):
     status = 503
     code = "database_not_ready"

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from taizhang.audit.service import record
-from taizhang.auth.models import ROLES, User, WebSession
+from taizhang.auth.models import ROLES, ApiToken, User, WebSession
 from taizhang.auth.passwords import hash_password, one_time_password, verify_password
 from taizhang.auth.permissions import ADMIN, REPORTER, Actor, require
 from taizhang.db.base import utcnow
@@ -163,3 +163,53 @@ def get_user(user_id: int, *, session: Session) -> User | None:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+TOKEN_PREFIX = "tz_"
+
+
+def create_token(user_id: int, name: str, *, session: Session, actor: Actor) -> tuple[ApiToken, str]:
+    """An API token for a user; the secret is returned once and only its hash is kept."""
+    require(actor, "token.manage")
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise NotFound("用户不存在或已停用。")
+    if not name.strip():
+        raise ValidationFailed("请为令牌起一个名称（用途）。")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(name=name.strip()[:100], token_hash=_digest(secret), user_id=user.id, created_by=actor.user_id)
+    session.add(token)
+    session.flush()
+    record("token.create", session=session, actor=actor, object_type="api_token", object_id=token.id,
+           detail={"user_id": user.id, "name": token.name})
+    session.commit()
+    return token, secret
+
+
+def revoke_token(token_id: int, *, session: Session, actor: Actor) -> None:
+    require(actor, "token.manage")
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound("令牌不存在。")
+    token.revoked_at = token.revoked_at or utcnow()
+    record("token.revoke", session=session, actor=actor, object_type="api_token", object_id=token.id)
+    session.commit()
+
+
+def resolve_token(secret: str, *, session: Session) -> User | None:
+    """The user behind a bearer token, if the token is known, not revoked and the user active."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now
+        session.commit()
+    return token.user
+
+
+def list_users(*, session: Session, actor: Actor) -> list[User]:
+    require(actor, "user.manage")
+    return list(session.scalars(select(User).order_by(User.id)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -12,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from taizhang.exports.safe import cell_value
+from taizhang.ledger.rollup import format_quantity
 from taizhang.ledger.rows import IndicatorRow, LedgerExport, TaskRow
 from taizhang.ledger.vocabulary import CMP_WORDS, status_label
 from taizhang.policy.segment import leading_marker
@@ -36,23 +36,11 @@ BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 
 
-def format_amount(value: Decimal, unit: str) -> str:
-    """30000000 元 → 3000万元; 12000 套 → 1.2万套; 5.5 % → 5.5%."""
-    value = Decimal(value)
-    if unit in ("%", "个百分点", "ratio"):
-        shown = f"{value.normalize():f}"
-        return f"{shown}{'' if unit == 'ratio' else unit}"
-    for factor, word in ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万")):
-        if abs(value) >= factor and (value / factor) == (value / factor).quantize(Decimal("0.01")):
-            return f"{(value / factor).normalize():f}{word}{unit}"
-    return f"{value.normalize():f}{unit}"
-
-
 def indicator_text(i: IndicatorRow) -> str:
     if i.cmp == "range" and i.target_low is not None:
-        amount = f"{format_amount(i.target_low, '')}–{format_amount(i.target_value, i.unit)}"
+        amount = f"{format_quantity(i.target_low, '')}–{format_quantity(i.target_value, i.unit)}"
     else:
-        amount = CMP_WORDS.get(i.cmp, "") + format_amount(i.target_value, i.unit)
+        amount = CMP_WORDS.get(i.cmp, "") + format_quantity(i.target_value, i.unit)
     due = f"（{i.due_date:%Y年%-m月%-d日}前）" if i.due_date else ""
     return f"{i.name}：{amount}{due}"
 

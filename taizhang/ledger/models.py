@@ -51,6 +51,14 @@ class Policy(Base):
     source_text: Mapped[str] = mapped_column(Text)
     parsed: Mapped[dict[str, Any]] = mapped_column(JSONType)  # the `taizhang parse --json` document
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Reporting cycle and the ledger's rules for this policy (defaults when null).
+    cadence: Mapped[str] = mapped_column(String(12), default="monthly")  # monthly | weekly | quarterly
+    due_day: Mapped[int | None] = mapped_column(Integer)  # 25 (monthly), 5 = Friday (weekly), 10 (quarterly)
+    thresholds: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # status.Thresholds fields
+    points: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # scoring.PointsTable fields
+    # Demo data is computed as of a fixed day so its lights tell the story they were made for.
+    as_of: Mapped[date | None] = mapped_column(Date)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
     sections: Mapped[list[Section]] = relationship(back_populates="policy", order_by="Section.no")
     measures: Mapped[list[Measure]] = relationship(back_populates="policy", order_by="Measure.seq")
@@ -94,6 +102,7 @@ class Task(Base):
     __table_args__ = (
         Index("ix_task_policy_measure", "doc_key", "measure_key"),
         Index("ix_task_due", "due_date", "id"),
+        Index("ix_task_lead_status_due", "lead_unit_id", "status", "due_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,10 +115,28 @@ class Task(Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     due_note: Mapped[str | None] = mapped_column(String(200))  # event-relative limit (预算批复后60日内)
     status: Mapped[str] = mapped_column(String(20), default="not_started", index=True)
+    kind: Mapped[str] = mapped_column(String(12), default="measure")  # measure | county | co_unit | item
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The light as last computed (refreshed on every report, review and override, and daily).
+    light: Mapped[str] = mapped_column(String(10), default="none")
+    light_computed: Mapped[str] = mapped_column(String(10), default="none")
+    light_reasons: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    light_period: Mapped[str | None] = mapped_column(String(12))
+    light_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Concurrent edits fail with a conflict instead of silently overwriting each other.
+    __mapper_args__ = {"version_id_col": row_version}
 
     measure: Mapped[Measure] = relationship()
+    lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
+    parent: Mapped[Task | None] = relationship(remote_side="Task.id", back_populates="children")
+    children: Mapped[list[Task]] = relationship(back_populates="parent", order_by="Task.id")
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="task", order_by="Assignment.seq", cascade="all, delete-orphan"
     )
@@ -153,5 +180,8 @@ class Indicator(Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     span_start: Mapped[int | None] = mapped_column(Integer)
     span_end: Mapped[int | None] = mapped_column(Integer)
+    additive: Mapped[bool] = mapped_column(Boolean, default=True)  # counts and money add up; rates do not
+    parent_indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id"), index=True)
+    trajectory: Mapped[list | None] = mapped_column(JSONType)  # [[YYYY-MM-DD, share 0–1], …] if not linear
 
     task: Mapped[Task] = relationship(back_populates="indicators")

@@ -20,6 +20,7 @@ class Page(Generic[T]):
 
 @dataclass(frozen=True)
 class IndicatorRow:
+    id: int
     name: str
     target_value: Decimal
     target_low: Decimal | None
@@ -46,6 +47,10 @@ class TaskRow:
     due_date: date | None
     due_note: str | None
     status: str
+    light: str = "none"
+    light_reasons: list[str] = field(default_factory=list)
+    parent_id: int | None = None
+    depth: int = 0
     indicators: list[IndicatorRow] = field(default_factory=list)
     deadlines: list[str] = field(default_factory=list)  # the document's time-limit phrases
 
@@ -110,3 +115,56 @@ class LedgerExport:
     generated_at: datetime
     rows: list[TaskRow]
     filter_note: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    id: int
+    name: str
+    target_value: Decimal
+    target_low: Decimal | None
+    unit: str
+    cmp: str
+    due_date: date | None
+    actual: Decimal | None  # latest approved figure of this task's own (lead unit's) reports
+    children_actual: Decimal | None  # roll-up of the sub-tasks' approved figures (when decomposed)
+    light: str
+    reason: str | None
+    expected_share: Decimal | None
+    actual_share: Decimal | None
+    gap_pp: Decimal | None
+
+
+@dataclass(frozen=True)
+class SubtaskRow:
+    id: int
+    title: str
+    unit: str
+    kind: str
+    due_date: date | None
+    status: str
+    light: str
+    targets: dict[int, Decimal]  # parent indicator id → sub-target
+    actuals: dict[int, Decimal]  # parent indicator id → approved actual
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    row: TaskRow
+    measure: MeasureView
+    policy_id: int
+    policy_title: str
+    as_of: date
+    start_date: date | None
+    closed_on: date | None
+    light: str
+    light_computed: str
+    light_reasons: list[str]
+    light_period: str | None
+    overridden: bool
+    indicators: list[IndicatorProgress]
+    subtasks: list[SubtaskRow]
+    parent: tuple[int, str] | None
+    viewer_leads: bool  # the viewer's unit leads this task (or the viewer is the office)
+    viewer_assigned: bool  # the viewer's unit is lead or co-unit of this task
+    warnings: list[str] = field(default_factory=list)

@@ -10,10 +10,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from taizhang.db.engine import Database
-from taizhang.errors import NotAuthenticated, PasswordChangeRequired, TaizhangError
+from taizhang.errors import Conflict, NotAuthenticated, PasswordChangeRequired, TaizhangError
 from taizhang.settings import Settings, get_settings
 from taizhang.web import api
 from taizhang.web.pages import auth, policy
@@ -98,6 +100,12 @@ def _install_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"error": {"code": f"http_{exc.status_code}", "message": message, "details": []}},
                                 status_code=exc.status_code)
         return render(request, "error.html", status_code=exc.status_code, message=message)
+
+    @app.exception_handler(StaleDataError)
+    @app.exception_handler(IntegrityError)
+    async def concurrent_edit(request: Request, exc: Exception) -> Response:
+        log.info("conflicting write on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return await taizhang_error(request, Conflict("数据已被他人同时修改，请刷新后重试。"))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

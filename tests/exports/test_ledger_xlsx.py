@@ -8,8 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from taizhang.auth.permissions import Actor
-from taizhang.exports.ledger_xlsx import COLUMNS, format_amount, ledger_workbook
+from taizhang.exports.ledger_xlsx import COLUMNS, ledger_workbook
 from taizhang.ledger import service as ledger
+from taizhang.ledger.rollup import format_quantity
 from taizhang.ledger.rows import IndicatorRow, LedgerExport, TaskRow
 from taizhang.policy.parse import parse_text
 
@@ -71,7 +72,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text():
         id=1, measure_no="1", section_no=1, section_title="=HYPERLINK(\"http://x\")", title="@SUM(A1)",
         content="+1+1", lead_units=["-1+1"], co_units=[], units_open=False, due_date=date(2020, 12, 31),
         due_note=None, status="not_started",
-        indicators=[IndicatorRow("\t=1", Decimal(1), None, "个", "=", None)],
+        indicators=[IndicatorRow(1, "\t=1", Decimal(1), None, "个", "=", None)],
     )
     export = LedgerExport(policy_title="=cmd", issuer=None, issued_on=None, generated_at=datetime.now(UTC), rows=[row])
     ws = load_workbook(BytesIO(ledger_workbook(export))).active
@@ -89,4 +90,4 @@ def test_text_that_looks_like_a_formula_is_written_as_text():
      (5.5, "%", "5.5%"), (31700, "户", "3.17万户")],
 )
 def test_amounts_are_written_as_documents_write_them(value, unit, text):
-    assert format_amount(Decimal(str(value)), unit) == text
+    assert format_quantity(Decimal(str(value)), unit) == text

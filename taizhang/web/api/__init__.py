@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from taizhang.web.api import policies, tasks
+from taizhang.web.api import admin, attachments, me, notices, policies, reports, scores, tasks, urging
 
 router = APIRouter(prefix="/api/v1")
-router.include_router(policies.router)
-router.include_router(tasks.router)
+for module in (me, policies, tasks, reports, attachments, notices, urging, scores, admin):
+    router.include_router(module.router)

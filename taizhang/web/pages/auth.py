@@ -15,14 +15,14 @@ from taizhang.web.deps import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    CurrentLogin,
+    Login,
     WriteSession,
-    check_csrf,
     client_ip,
+    permit,
 )
 from taizhang.web.render import render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def _is_https(request: Request) -> bool:
@@ -30,7 +30,7 @@ def _is_https(request: Request) -> bool:
 
 
 @router.get("/login", name="login_form")
-def login_form(request: Request, next: str = "/") -> Response:
+def login_form(request: Request, _: Annotated[None, permit(None)], next: str = "/") -> Response:
     token = secrets.token_urlsafe(32)
     response = render(request, "login.html", login_csrf=token, next=_safe_next(next), error=None, username="")
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=_is_https(request))
@@ -41,11 +41,13 @@ def login_form(request: Request, next: str = "/") -> Response:
 def login(
     request: Request,
     session: WriteSession,
+    _: Annotated[None, permit(None)],
     username: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=256)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    # Before login there is no session: the form's token is checked against its own cookie.
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         return render(request, "login.html", status_code=403, login_csrf=cookie, next=_safe_next(next),
@@ -63,33 +65,27 @@ def login(
 
 
 @router.post("/logout", name="logout")
-def logout(
-    request: Request, login: CurrentLogin, session: WriteSession,
-    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
-) -> Response:
-    check_csrf(login, csrf_token)
-    accounts.end_session(request.cookies[SESSION_COOKIE], session=session, actor=login.actor)
+def logout(request: Request, login: Annotated[Login, permit("account.session")], session: WriteSession) -> Response:
+    accounts.end_session(request.cookies.get(SESSION_COOKIE, ""), session=session, actor=login.actor)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
 @router.get("/account/password", name="password_form")
-def password_form(request: Request, login: CurrentLogin) -> Response:
+def password_form(request: Request, _: Annotated[Login, permit("account.password")]) -> Response:
     return render(request, "password.html", errors={}, done=False)
 
 
 @router.post("/account/password", name="change_password")
 def change_password(
     request: Request,
-    login: CurrentLogin,
+    login: Annotated[Login, permit("account.password")],
     session: WriteSession,
     current: Annotated[str, Form(max_length=256)] = "",
     new: Annotated[str, Form(max_length=256)] = "",
     confirm: Annotated[str, Form(max_length=256)] = "",
-    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
-    check_csrf(login, csrf_token)
     if new != confirm:
         return render(request, "password.html", status_code=422, errors={"confirm": "两次输入的新密码不一致"},
                       done=False)
@@ -99,8 +95,7 @@ def change_password(
         errors: dict[str, str] = {}
         for d in exc.details:
             errors[d["field"]] = "；".join(filter(None, (errors.get(d["field"]), d["message"])))
-        errors = errors or {"new": exc.message}
-        return render(request, "password.html", status_code=422, errors=errors, done=False)
+        return render(request, "password.html", status_code=422, errors=errors or {"new": exc.message}, done=False)
     return render(request, "password.html", errors={}, done=True)
 
 
