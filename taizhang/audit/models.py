@@ -10,6 +10,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from taizhang.db.base import Base, JSONType, UTCDateTime, utcnow
 
+ACTION_LABELS = {
+    "policy.import": "导入政策文件", "policy.configure": "修改台账设置", "user.create": "创建用户",
+    "login.success": "登录成功", "login.failure": "登录失败", "logout": "退出登录", "password.change": "修改密码",
+    "report.save": "保存进展", "report.submit": "报送进展", "report.approved": "审核通过", "report.returned": "退回修改",
+    "attachment.upload": "上传佐证材料", "attachment.download": "下载佐证材料", "notice.issue": "发出催办督办单",
+    "notice.read": "阅读督办单", "notice.reply": "答复督办单", "notice.close": "办结督办单",
+    "light.override": "人工调整预警灯", "task.decompose": "分解任务", "task.assign": "调整责任单位",
+    "task.close": "任务办结", "ledger.export": "导出台账", "token.create": "创建 API 令牌", "token.revoke": "吊销 API 令牌",
+    "unit.create": "新增单位",
+}
+
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"

@@ -32,3 +32,4 @@ def record(
     )
     session.add(event)
     return event
+

@@ -114,10 +114,10 @@ def _users(session: Session, result: DemoResult) -> dict[str, User]:
     password_hash = hash_password(result.password)
     wanted: list[tuple[str, str, str, int | None]] = [("dcs", "supervisor", "督查室", None),
                                                       ("lingdao", "leader", "领导", None)]
-    units = session.scalars(select(Unit).where(Unit.kind.in_(("department", "county"))).order_by(Unit.id)).all()
-    for n, unit in enumerate(units, start=1):
-        prefix = "county" if unit.kind == "county" else "dept"
-        wanted.append((f"{prefix}{n:02d}", "reporter", unit.short_name, unit.id))
+    for kind, prefix in (("department", "dept"), ("county", "county")):
+        units = session.scalars(select(Unit).where(Unit.kind == kind).order_by(Unit.id)).all()
+        for n, unit in enumerate(units, start=1):
+            wanted.append((f"{prefix}{n:02d}", "reporter", unit.short_name, unit.id))
     users: dict[str, User] = {}
     for username, role, label, unit_id in wanted:
         user = session.scalar(select(User).where(User.username == username))
@@ -135,15 +135,22 @@ def _actor(user: User) -> Actor:
     return Actor(user_id=user.id, username=user.username, role=user.role, unit_id=user.unit_id)
 
 
+DECOMPOSED_ON = date(2020, 6, 20)
+
+
 def _decompose(session: Session, task: Task, office: Actor) -> None:
+    """Split 见习人员2000人 among the counties two days after the notice, as an office would."""
     if task.children:
         return
+    policy = session.scalar(select(Policy).where(Policy.is_current.is_(True)))
+    policy.as_of = DECOMPOSED_ON
     trainees = next(i for i in task.indicators if i.target_value == 2000)
     specs = []
     for name, target in zip(COUNTIES, TRAINEES, strict=True):
         unit = session.scalar(select(Unit).where(Unit.short_name == name))
         specs.append(ledger.SubtaskSpec(unit_id=unit.id, kind="county", targets={trainees.id: Decimal(target)}))
     ledger.decompose(task.id, specs, session=session, actor=office)
+    policy.as_of = AS_OF
 
 
 def _due(policy: Policy, period: str) -> date:
@@ -159,7 +166,7 @@ def _figure(task: Task, indicator, day: date, pace: Decimal) -> Decimal:
         return (target * min(Decimal(1), pace)).quantize(Decimal("0.01"))
     end = indicator.due_date or task.due_date or date(2020, 12, 31)
     elapsed = Decimal((day - task.start_date).days) / max(1, (end - task.start_date).days)
-    return (target * min(Decimal(1), elapsed * pace)).quantize(Decimal("1"))
+    return (target * max(Decimal(0), min(Decimal(1), elapsed * pace))).quantize(Decimal("1"))
 
 
 def _play(session, task, profile, users, office, policy) -> None:

@@ -155,6 +155,7 @@ class TaskDetail:
     policy_id: int
     policy_title: str
     as_of: date
+    period: str  # the reporting period running on ``as_of``
     start_date: date | None
     closed_on: date | None
     light: str

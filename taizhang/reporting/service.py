@@ -230,6 +230,11 @@ def review_report(report_id: int, decision: str, *, session: Session, actor: Act
     report.status = decision
     if decision == "approved":
         report.approved_at = now
+        if report.kind == "lead":
+            # Decomposed figures are whatever the sub-tasks have had approved by now.
+            rolled = rolled_up(session, task, day)
+            if rolled:
+                _put_values(report, {**{v.indicator_id: Decimal(v.actual) for v in report.values}, **rolled})
         if report.claimed_status == "completed" and task.closed_on is None:
             task.closed_on, task.closed_by = day, actor.user_id
     else:

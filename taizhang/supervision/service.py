@@ -239,3 +239,13 @@ def _open_tasks_all(session: Session, policy_id: int) -> list[Task]:
         .where(Measure.policy_id == policy_id, Task.status != "withdrawn")
         .options(selectinload(Task.indicators)).order_by(Task.id)
     ))
+
+
+def task_notices(task_id: int, *, session: Session, actor: Actor) -> list[Notice]:
+    """The notices about one task (a unit sees only those sent to it)."""
+    require(actor, "notice.view")
+    task = visible_task(session, actor, task_id)
+    query = select(Notice).where(Notice.task_id == task.id)
+    if actor.unit_scoped:
+        query = query.where(Notice.unit_id == actor.unit_id)
+    return list(session.scalars(query.order_by(Notice.id)))

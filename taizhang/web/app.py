@@ -18,7 +18,7 @@ from taizhang.db.engine import Database
 from taizhang.errors import Conflict, NotAuthenticated, PasswordChangeRequired, TaizhangError
 from taizhang.settings import Settings, get_settings
 from taizhang.web import api
-from taizhang.web.pages import auth, policy
+from taizhang.web.pages import auth, home, policy, supervision, tasks
 from taizhang.web.render import render
 
 log = logging.getLogger("taizhang.web")
@@ -48,8 +48,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database or Database.from_url(settings.database_url)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(auth.router)
-    app.include_router(policy.router)
+    for pages in (auth, home, tasks, supervision, policy):
+        app.include_router(pages.router)
     app.include_router(api.router)
     _install_error_handlers(app)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +12,57 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from taizhang.audit.models import ACTION_LABELS
+from taizhang.auth.models import ROLES
+from taizhang.clock import LOCAL_TZ
+from taizhang.ledger.rollup import format_quantity, format_share
 from taizhang.ledger.rows import Highlight
-from taizhang.ledger.vocabulary import status_label
+from taizhang.ledger.vocabulary import (
+    CMP_WORDS,
+    LIGHT_LABELS,
+    LIGHT_MEANINGS,
+    NOTICE_STEPS,
+    SCORE_KINDS,
+    SUBTASK_KINDS,
+    URGE_REASONS,
+    status_label,
+)
+from taizhang.reporting.models import CLAIMED_STATUSES, REPORT_KINDS, REPORT_STATUSES
+from taizhang.supervision.models import NOTICE_STATUSES
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
-TEMPLATES.env.filters["status_label"] = status_label
 TEMPLATES.env.globals["site_name"] = "重点任务推进台账"
+
+
+def cn_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TZ)
+        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def quantity(value: Decimal | None, unit: str = "") -> str:
+    return "—" if value is None else format_quantity(Decimal(value), unit)
+
+
+def share(value: Decimal | None) -> str:
+    return "—" if value is None else format_share(Decimal(value))
+
+
+for _name, _fn in {
+    "status_label": status_label, "cn_date": cn_date, "quantity": quantity, "share": share,
+    "light_label": lambda v: LIGHT_LABELS.get(v, v), "light_meaning": lambda v: LIGHT_MEANINGS.get(v, ""),
+    "role_label": lambda v: ROLES.get(v, v), "cmp_words": lambda v: CMP_WORDS.get(v, ""),
+    "report_status": lambda v: REPORT_STATUSES.get(v, "未填报") if v else "未填报",
+    "report_kind": lambda v: REPORT_KINDS.get(v, v), "claimed": lambda v: CLAIMED_STATUSES.get(v, v),
+    "notice_step": lambda v: NOTICE_STEPS.get(v, v), "notice_status": lambda v: NOTICE_STATUSES.get(v, v),
+    "urge_reason": lambda v: URGE_REASONS.get(v, v), "score_kind": lambda v: SCORE_KINDS.get(v, v),
+    "subtask_kind": lambda v: SUBTASK_KINDS.get(v, v), "action_label": lambda v: ACTION_LABELS.get(v, v),
+}.items():
+    TEMPLATES.env.filters[_name] = _fn
+TEMPLATES.env.globals["LIGHTS"] = ("red", "orange", "yellow", "blue", "green", "none")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ def test_login_without_the_forms_token_is_refused(site):
 
 
 def test_the_policy_page_lists_23_measures_by_section_with_highlights(site):
-    html = site.login("dcs").get("/").text
+    html = site.login("dcs").get("/policy").text
     assert html.count('class="measure card"') == 23
     for title in ("保居民就业", "保基本民生", "保市场主体", "保粮食能源安全", "保产业链供应链稳定", "保基层运转"):
         assert title in html
@@ -72,8 +72,9 @@ def test_session_cookie_is_httponly_and_samesite(site):
 
 
 def test_pages_reference_only_local_assets(site):
-    html = site.login("dcs").get("/").text
-    assert "http://" not in html and "https://" not in html
+    for path in ("/", "/dashboard", "/tasks", "/policy"):
+        html = site.login("dcs").get(path).text
+        assert "http://" not in html and "https://" not in html
 
 
 def test_front_end_assets_are_served_by_taizhang_itself(site):

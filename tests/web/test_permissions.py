@@ -84,6 +84,17 @@ def body_for(method: str, path: str, ids: dict, county_id: int, user_id: int) ->
         ("POST", "/api/v1/tokens"): {"json": {"user_id": user_id, "name": "集成"}},
         ("DELETE", "/api/v1/tokens/{token_id}"): {},
         ("POST", "/logout"): {},
+        ("POST", "/tasks/{task_id}/report"): {"data": {"period": "2020-09", "progress": "页面填报", "action": "save"}},
+        ("POST", "/reports/{report_id}/review"): {"data": {"decision": "returned", "reason": "请补充"}},
+        ("POST", "/tasks/{task_id}/decompose"): {"data": {"unit_1": str(county_id), "kind": "county"}},
+        ("POST", "/tasks/{task_id}/notice"): {"data": {"reason": "请报送", "start_at": "red"}},
+        ("POST", "/tasks/{task_id}/override"): {"data": {"light": "yellow", "reason": "核查中"}},
+        ("POST", "/tasks/{task_id}/close"): {"data": {"note": "已完成"}},
+        ("POST", "/notices/{notice_id}/read"): {},
+        ("POST", "/notices/{notice_id}/reply"): {"data": {"answer": "已报送"}},
+        ("POST", "/notices/{notice_id}/close"): {},
+        ("POST", "/urging"): {"data": {"task_id": str(ids["task_id"]), "item_key": f"{ids['task_id']}:manual",
+                                       "reason": "请报送", "start_at": "red"}},
         ("POST", "/account/password"): {"data": {"current": "x", "new": "y", "confirm": "y"}},
     }
     if method in ("GET", "DELETE") and (method, path) not in examples:

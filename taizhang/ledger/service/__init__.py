@@ -10,12 +10,14 @@ from taizhang.ledger.service.queries import (
     current_policy,
     find_units,
     has_policies,
+    indicator_series,
     ledger_export,
     list_tasks,
     list_units,
     policy_document,
     policy_view,
     task_detail,
+    task_trail,
 )
 from taizhang.ledger.service.tasks import (
     SubtaskSpec,
@@ -28,7 +30,7 @@ from taizhang.ledger.service.tasks import (
 
 __all__ = [
     "MAX_PAGE", "SORTS", "SubtaskSpec", "as_of", "assign_unit", "close_task", "configure_policy", "create_unit",
-    "current_policy", "decompose", "ensure_unit", "find_units", "has_policies", "import_policy", "ledger_export",
+    "current_policy", "decompose", "ensure_unit", "find_units", "has_policies", "import_policy", "indicator_series", "ledger_export",
     "list_tasks", "list_units", "measure_keys", "policy_document", "policy_view", "refresh_all", "refresh_lights",
-    "task_detail",
+    "task_detail", "task_trail",
 ]

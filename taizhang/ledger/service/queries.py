@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from taizhang.audit.models import AuditEvent
 from taizhang.audit.service import record
 from taizhang.auth.permissions import Actor, require
 from taizhang.db.base import utcnow
 from taizhang.errors import NotFound, ValidationFailed
 from taizhang.ledger.models import Assignment, Measure, Policy, Section, Task, Unit
+from taizhang.ledger.periods import current_period, owed_before, period_due, period_label
 from taizhang.ledger.rollup import ChildActual, rollup
 from taizhang.ledger.rows import (
     Highlight,
@@ -27,11 +30,13 @@ from taizhang.ledger.rows import (
     TaskDetail,
     TaskRow,
 )
-from taizhang.ledger.service.access import assigned, leads, scope_tasks, visible_task
+from taizhang.ledger.service.access import assigned, can_see, leads, scope_tasks, visible_task
 from taizhang.ledger.service.lights import as_of, cadence_of, snapshots, thresholds_of
 from taizhang.ledger.service.tasks import subtarget_warnings
-from taizhang.ledger.status import approved_value, task_light
+from taizhang.ledger.status import approved_value, expected_share, task_light
 from taizhang.policy.directory import default_directory, fold
+from taizhang.reporting.models import Attachment, Report
+from taizhang.supervision.models import Notice
 
 MAX_PAGE = 200
 
@@ -226,10 +231,10 @@ def task_detail(task_id: int, *, session: Session, actor: Actor, today: date | N
         ))
     return TaskDetail(
         row=task_row(task), measure=_measure_view(task.measure), policy_id=policy.id, policy_title=policy.title,
-        as_of=day, start_date=task.start_date, closed_on=task.closed_on, light=result.light,
+        as_of=day, period=current_period(cadence_of(policy), day), start_date=task.start_date, closed_on=task.closed_on, light=result.light,
         light_computed=result.computed, light_reasons=list(result.reasons), light_period=result.period,
         overridden=result.overridden, indicators=indicators, subtasks=_subtask_rows(session, task, day, policy),
-        parent=(task.parent.id, task.parent.title) if task.parent else None,
+        parent=(task.parent.id, task.parent.title) if task.parent and can_see(session, actor, task.parent) else None,
         viewer_leads=leads(actor, task), viewer_assigned=not actor.unit_scoped or assigned(actor, task),
         warnings=subtarget_warnings(session, task),
     )
@@ -318,3 +323,64 @@ def list_units(*, session: Session, actor: Actor, kind: str | None = None) -> li
     if kind:
         query = query.where(Unit.kind == kind)
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    period: str
+    label: str
+    expected: Decimal | None  # the figure 序时进度 asks for at the period's due day
+    approved: Decimal | None  # the latest approved figure by then
+
+
+@dataclass(frozen=True)
+class IndicatorSeries:
+    indicator_id: int
+    name: str
+    unit: str
+    target: Decimal
+    points: list[SeriesPoint]
+
+
+def indicator_series(task_id: int, *, session: Session, actor: Actor, today: date | None = None) -> list[IndicatorSeries]:
+    """Expected against approved figures, period by period, for each of a task's indicators."""
+    require(actor, "task.view")
+    task = visible_task(session, actor, task_id)
+    policy = session.get(Policy, task.measure.policy_id)
+    day = as_of(session, today)
+    cadence = cadence_of(policy)
+    snap = snapshots(session, [task], cadence)[task.id]
+    periods = [p for p in owed_before(cadence, snap.start, snap.closed_on, date.fromordinal(day.toordinal() + 1))]
+    out = []
+    for indicator in snap.indicators:
+        points = []
+        for p in periods:
+            due = period_due(cadence, p)
+            share = expected_share(snap, indicator, due)
+            expected = None if share is None or indicator.cmp.startswith("<") else share * indicator.target_value
+            points.append(SeriesPoint(period=p, label=period_label(cadence, p), expected=expected,
+                                      approved=approved_value(snap, indicator.id, due)))
+        out.append(IndicatorSeries(indicator_id=indicator.id, name=indicator.name, unit=indicator.unit,
+                                   target=indicator.target_value, points=points))
+    return out
+
+
+def task_trail(task_id: int, *, session: Session, actor: Actor, limit: int = 200) -> list[AuditEvent]:
+    """Every recorded event about a task, its reports, their attachments and its notices (全程留痕);
+    a unit sees the events about its own reports and notices."""
+    require(actor, "task.view")
+    task = visible_task(session, actor, task_id)
+    reports = select(Report.id).where(Report.task_id == task.id)
+    notices = select(Notice.id).where(Notice.task_id == task.id)
+    if actor.unit_scoped:
+        reports = reports.where(Report.unit_id == actor.unit_id)
+        notices = notices.where(Notice.unit_id == actor.unit_id)
+    report_ids = list(session.scalars(reports))
+    attachments = session.scalars(select(Attachment.id).where(Attachment.report_id.in_(report_ids)))
+    about = or_(
+        and_(AuditEvent.object_type == "task", AuditEvent.object_id == str(task.id)),
+        and_(AuditEvent.object_type == "report", AuditEvent.object_id.in_([str(i) for i in report_ids])),
+        and_(AuditEvent.object_type == "attachment", AuditEvent.object_id.in_([str(i) for i in attachments])),
+        and_(AuditEvent.object_type == "notice", AuditEvent.object_id.in_([str(i) for i in session.scalars(notices)])),
+    )
+    return list(session.scalars(select(AuditEvent).where(about).order_by(AuditEvent.id).limit(limit)))

@@ -104,7 +104,9 @@ def _create_subtask(session: Session, parent: Task, spec: SubtaskSpec, indicator
         doc_key=parent.doc_key, measure_key=f"{parent.measure_key}/{siblings + 1}", measure_id=parent.measure_id,
         kind=spec.kind, depth=parent.depth + 1, lead_unit_id=unit.id,
         title=spec.title or f"{parent.title}（{unit.short_name}）", content=parent.content,
-        due_date=spec.due_date or parent.due_date, due_note=parent.due_note, start_date=parent.start_date,
+        due_date=spec.due_date or parent.due_date, due_note=parent.due_note,
+        # A sub-task owes reports from the day it is assigned, not from the parent's start.
+        start_date=max(filter(None, (parent.start_date, as_of(session)))),
         status="not_started",
     )
     task.assignments.append(Assignment(unit_id=unit.id, role="lead", seq=0, name_as_written=unit.short_name))

@@ -10,15 +10,15 @@ from fastapi.responses import Response
 from taizhang.errors import NotFound
 from taizhang.ledger import service as ledger
 from taizhang.web.deps import Login, ReadSession, permit
-from taizhang.web.render import render
+from taizhang.web.pages.common import page
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/", name="home")
 @router.get("/policy", name="policy_current")
 def policy_current(request: Request, login: Annotated[Login, permit("policy.view")], session: ReadSession) -> Response:
-    return render(request, "policy.html", policy=ledger.current_policy(session=session, actor=login.actor))
+    policy = ledger.current_policy(session=session, actor=login.actor)
+    return page(request, "policy.html", session=session, login=login, policy=policy)
 
 
 @router.get("/policies/{policy_id}", name="policy")
@@ -28,4 +28,4 @@ def policy_page(
     policy = ledger.policy_view(policy_id, session=session, actor=login.actor)
     if policy is None:
         raise NotFound("没有这份政策文件。")
-    return render(request, "policy.html", policy=policy)
+    return page(request, "policy.html", session=session, login=login, policy=policy)
