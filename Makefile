@@ -7,7 +7,7 @@ VENDOR := taizhang/web/static/vendor
 .PHONY: run test install install-test assets serve bench clean
 
 run: install
-	$(BIN)/taizhang init
+	$(BIN)/taizhang init --demo
 	$(BIN)/taizhang serve
 
 test: install-test
