@@ -14,8 +14,10 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import OperationalError
 
 from taizhang.errors import TaizhangError
+from taizhang.fulfillment.cli import rules_app
 
 app = typer.Typer(
     name="taizhang",
@@ -27,6 +29,9 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="数据库管理。", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(db_app, name="db")
+app.add_typer(rules_app, name="rules")
+audit_app = typer.Typer(help="审计记录。", no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(audit_app, name="audit")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -54,8 +59,17 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except IsADirectoryError as exc:
             err.print(f"[red]错误：[/red]“{exc.filename}”是一个目录，不是文件。")
             raise typer.Exit(1) from None
+        except OperationalError as exc:
+            if exc.connection_invalidated or "unable to open" in str(exc.orig) or "connect" in str(exc.orig).lower():
+                err.print(f"[red]错误：[/red]无法连接数据库（TAIZHANG_DATABASE_URL）：{_first_line(exc.orig)}")
+                raise typer.Exit(1) from None
+            raise
 
     return wrapper
+
+
+def _first_line(error: BaseException | None) -> str:
+    return str(error).strip().splitlines()[0] if error and str(error).strip() else "未知原因"
 
 
 def _database(*, migrated: bool = True):
@@ -118,12 +132,23 @@ def parse_command(
 
 @app.command("import")
 @friendly_errors
-def import_command(file: FileArg) -> None:
-    """导入政策文件：每项措施生成一项任务，分配给牵头和配合单位。重复导入相同文件不做更改。"""
+def import_command(
+    file: FileArg,
+    template: Annotated[Path | None, typer.Argument(help="与 progress 连用：填好的进展填报模板（.xlsx）",
+                                                    show_default=False)] = None,
+    period: Annotated[str | None, typer.Option("--period", help="导入进展时核对的报送期，如 2020-11（默认本期）")] = None,
+) -> None:
+    """导入政策文件：每项措施生成一项任务，分配给牵头和配合单位。重复导入相同文件不做更改。
+    taizhang import progress 文件.xlsx：导入单位填好的进展填报模板，全部保存为草稿或一项也不保存。"""
     from taizhang.auth.permissions import Actor
     from taizhang.ledger.service import import_policy
     from taizhang.policy.parse import parse_file
 
+    if str(file) == "progress" and template is not None:
+        _import_progress(template, period)
+        return
+    if template is not None:
+        raise TaizhangError(f"多余的参数“{template}”：导入政策文件只需一个文件；导入进展请用 taizhang import progress 文件.xlsx。")
     policy = parse_file(file)
     _warn(policy.warnings)
     with _database().writing() as session:
@@ -166,29 +191,79 @@ def _parse_date(text: str, option: str) -> date:
         raise TaizhangError(f"{option} 的值“{text}”不是有效日期，请使用 YYYY-MM-DD 格式，如 2020-12-31。") from None
 
 
+def _import_progress(path: Path, period: str | None) -> None:
+    from taizhang.auth.permissions import Actor
+    from taizhang.documents.service import import_progress
+    from taizhang.settings import get_settings
+
+    settings = get_settings()
+    with path.open("rb") as handle:
+        data = handle.read(settings.upload_max_bytes + 1)
+    with _database().writing() as session:
+        result = import_progress(data, filename=path.name, session=session, actor=Actor.system(),
+                                 secret=settings.secret_key.get_secret_value(), max_bytes=settings.upload_max_bytes,
+                                 period=period)
+    out.print(result.message)
+
+
 @app.command("export")
 @friendly_errors
 def export_command(
-    what: Annotated[str, typer.Argument(help="导出内容：ledger（台账），或直接给出 .xlsx 文件名导出台账")],
+    what: Annotated[str, typer.Argument(help="导出内容：ledger（台账）、template（进展填报模板），或直接给出 .xlsx/.csv 文件名导出台账")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="只导出某单位的任务")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="只导出某单位的任务；导出模板时为填报单位")] = None,
+    period: Annotated[str | None, typer.Option("--period", help="报送期，如 2020-09（默认本期）")] = None,
+    section: Annotated[int | None, typer.Option("--section", min=0, help="只导出第几部分，如 1")] = None,
+    light: Annotated[str | None, typer.Option("--light", help="只导出某一预警灯：red、orange、yellow、blue、green、none")] = None,
 ) -> None:
-    """导出 Excel 台账（序号、类别、措施、具体内容、牵头单位、配合单位、量化目标、完成时限、进展情况、完成状态）。"""
+    """导出 Excel 台账（审核通过的数据：汇总表，每部分一张表；.csv 为 CSV），或某单位的进展填报模板（template）。"""
     from taizhang.auth.permissions import Actor
-    from taizhang.exports.ledger_xlsx import ledger_workbook
-    from taizhang.ledger.service import ledger_export
+    from taizhang.documents import service as documents
+    from taizhang.settings import get_settings
 
-    if what.lower().endswith(".xlsx"):
+    if what == "template":
+        secret = get_settings().secret_key.get_secret_value()
+        with _database().writing() as session:
+            file = documents.progress_template(session=session, actor=Actor.system(), secret=secret, unit=unit,
+                                               period=period)
+        target = output or Path(file.filename)
+        target.write_bytes(file.data)
+        out.print(f"已导出进展填报模板（{file.rows} 项任务）到 {target}")
+        return
+    if what.lower().endswith((".xlsx", ".csv")):
         output = output or Path(what)
     elif what != "ledger":
-        raise TaizhangError(f"不支持导出“{what}”；可用：ledger，或一个 .xlsx 文件名。")
+        raise TaizhangError(f"不支持导出“{what}”；可用：ledger、template，或一个 .xlsx/.csv 文件名。")
     output = output or Path("台账.xlsx")
+    fmt = "csv" if output.suffix.lower() == ".csv" else "xlsx"
     with _database().writing() as session:
-        export = ledger_export(session=session, actor=Actor.system(), unit=unit)
-    if not export.rows:
-        raise TaizhangError("台账中还没有任务：请先用 taizhang import 导入政策文件。")
-    output.write_bytes(ledger_workbook(export))
-    out.print(f"已导出 {len(export.rows)} 项任务到 {output}")
+        file = documents.export_ledger(session=session, actor=Actor.system(), period=period, unit=unit,
+                                       section=section, light=light, fmt=fmt)
+    output.write_bytes(file.data)
+    out.print(f"已导出 {file.rows} 项任务到 {output}")
+
+
+@app.command("bulletin")
+@friendly_errors
+def bulletin_command(
+    period: Annotated[str, typer.Option("--period", help="通报的报送期，如 2020-09")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Word 文件名（默认：重点任务推进情况通报-期别.docx）")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时生成同名 PDF（需要 LibreOffice）")] = False,
+) -> None:
+    """生成月度通报（Word，GB/T 9704 版式）：总体情况及较上期变化、分类表、单位排名、红灯和逾期任务、图表；--pdf 同时生成 PDF。"""
+    from taizhang.auth.permissions import Actor
+    from taizhang.documents.service.bulletin import bulletin_file
+
+    with _database().writing() as session:
+        word = bulletin_file(session=session, actor=Actor.system(), period=period)
+        target = output or Path(word.filename)
+        files = [(target, word)]
+        if pdf:
+            files.append((target.with_suffix(".pdf"), bulletin_file(session=session, actor=Actor.system(),
+                                                                    period=period, pdf=True)))
+    for path, file in files:
+        path.write_bytes(file.data)
+        out.print(f"已生成 {path}（{file.rows} 项任务）")
 
 
 @app.command("eval")
@@ -258,6 +333,59 @@ def db_current() -> None:
     out.print(current_revision(_database(migrated=False).engine) or "数据库尚未初始化：请运行 taizhang db upgrade。")
 
 
+@app.command("backup")
+@friendly_errors
+def backup_command(
+    file: Annotated[Path, typer.Argument(help="备份文件路径，如 taizhang-20201125.tar", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名文件")] = False,
+) -> None:
+    """备份数据库（SQLite 在线备份 / PostgreSQL pg_dump）到一个文件，附各表行数与校验和清单；备份时可照常使用。"""
+    from taizhang.auth.permissions import Actor
+    from taizhang.db.backup import create_backup
+
+    result = create_backup(_database(migrated=False), file, actor=Actor.system(), overwrite=force)
+    manifest = result.manifest
+    out.print(f"已备份到 {result.path}：{len(manifest.tables)} 张表、{manifest.rows} 行，"
+              f"{result.size / 1_048_576:.1f} MB，用时 {result.seconds:.1f} 秒（数据库结构版本 {manifest.revision}）。")
+    out.print(f"内容校验和：{manifest.digest}")
+    if not result.audited:
+        _warn(["数据库结构不是最新版本，本次备份未写入审计记录（升级请运行 taizhang db upgrade）。"])
+    _warn(["个人信息加密密钥（data.key）不在备份中，请与备份文件分开妥善保存。"])
+
+
+@app.command("restore")
+@friendly_errors
+def restore_command(
+    file: Annotated[Path, typer.Argument(help="taizhang backup 生成的备份文件", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="目标数据库不是空的也恢复（覆盖其中全部数据）")] = False,
+) -> None:
+    """从备份文件恢复数据库：目标须为空库（或加 --force），恢复后逐表核对行数与校验和，不符即报错。"""
+    from taizhang.auth.permissions import Actor
+    from taizhang.db.backup import restore_backup
+
+    result = restore_backup(_database(migrated=False), file, actor=Actor.system(), force=force)
+    manifest = result.manifest
+    out.print(f"已从 {file} 恢复 {manifest.created_at} 的备份：{len(manifest.tables)} 张表、{manifest.rows} 行，"
+              f"行数与校验和均与清单一致（用时 {result.seconds:.1f} 秒）。")
+    if result.upgraded_to:
+        out.print(f"备份的数据库结构版本（{manifest.revision}）较旧，已升级到 {result.upgraded_to}。")
+
+
+@audit_app.command("verify")
+@friendly_errors
+def audit_verify() -> None:
+    """校验审计记录的哈希链：报告第一条被修改或删除的记录（链断开时以非零状态退出）。"""
+    from taizhang.audit.service import verify_chain
+    from taizhang.auth.permissions import Actor
+
+    with _database().reading() as session:
+        report = verify_chain(session=session, actor=Actor.system())
+    if report.broken_at is not None:
+        err.print(f"[red]审计哈希链断开：[/red]{report.reason}。此前 {report.checked} 条记录完好。")
+        raise typer.Exit(1)
+    out.print(f"审计哈希链完好：已校验 {report.checked} 条记录。")
+
+
 @app.command("init")
 @friendly_errors
 def init_command(
@@ -266,11 +394,18 @@ def init_command(
 ) -> None:
     """首次运行：升级数据库、导入示例文件或演示数据（数据库为空时）、创建管理员账号（仅首次，显示一次性密码）。"""
     from taizhang.auth.permissions import Actor
-    from taizhang.auth.service import ensure_admin
+    from taizhang.auth.service import ensure_first_accounts
     from taizhang.db.migrate import upgrade
     from taizhang.ledger.service import has_policies, import_policy
     from taizhang.policy.parse import parse_text
+    from taizhang.privacy.crypto import load_key
+    from taizhang.settings import get_settings
 
+    settings = get_settings()
+    key_existed = settings.key_file.exists()
+    load_key(settings.key_file, create=True)
+    if not key_existed:
+        out.print(f"已生成个人信息加密密钥：{settings.key_file}（请与数据库分开妥善备份，丢失后加密数据无法恢复）")
     database = _database(migrated=False)
     upgrade(database.engine)
     with database.writing() as session:
@@ -283,11 +418,11 @@ def init_command(
             result = import_policy(parse_text(text, name=EXAMPLE), session=session, actor=Actor.system(),
                                    source_name=EXAMPLE)
             out.print(f"示例文件：{result.message}")
-        account = ensure_admin(session=session)
-    if account:
-        out.print("[bold]已创建管理员账号（密码只显示这一次，请立即登录并修改）：[/bold]")
-        out.print(f"  用户名：{account.username}")
-        out.print(f"  密码：  {account.password}")
+        accounts = ensure_first_accounts(session=session)
+    if accounts:
+        out.print("[bold]已创建三员管理账号（密码只显示这一次，请立即登录修改并绑定动态口令）：[/bold]")
+        for account in accounts:
+            out.print(f"  用户名：{account.username}  密码：{account.password}")
 
 
 @app.command("demo")
@@ -354,24 +489,41 @@ def token_create_command(
 def serve_command(
     host: Annotated[str | None, typer.Option(help="监听地址（默认取配置，127.0.0.1）")] = None,
     port: Annotated[int | None, typer.Option(help="端口（默认取配置，8000）")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64,
+                                         help="工作进程数（会话、限流计数、后台任务都在数据库中，多进程如同一个）")] = 1,
 ) -> None:
-    """启动 Web 服务。"""
+    """启动 Web 服务（--workers N 启动 N 个进程共同服务）。"""
     import uvicorn
 
     from taizhang.settings import get_settings
 
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
-    out.print(f"台账服务已启动：http://{host}:{port}/   （按 Ctrl+C 停止）")
+    out.print(f"台账服务已启动：http://{host}:{port}/（{workers} 个进程，按 Ctrl+C 停止）")
     uvicorn.run("taizhang.web.app:create_app", factory=True, host=host, port=port, log_level="warning",
-                proxy_headers=False)
+                proxy_headers=False, workers=workers)
+
+
+@app.command("worker")
+@friendly_errors
+def worker_command(
+    until_idle: Annotated[bool, typer.Option("--until-idle", help="没有到期任务时退出（供定时任务调用）")] = False,
+    daily: Annotated[bool, typer.Option("--daily/--no-daily", help="每天自动排入预警灯刷新等例行任务")] = True,
+    max_jobs: Annotated[int | None, typer.Option("--max-jobs", min=1, help="最多运行的任务数")] = None,
+) -> None:
+    """运行后台任务（可在多台主机上同时运行多个，每项任务只由一个进程执行）。"""
+    from taizhang.jobs.worker import run_worker
+
+    done = run_worker(_database(), until_idle=until_idle, daily=daily, max_jobs=max_jobs)
+    out.print(f"后台任务进程已退出：共运行 {done} 项任务。")
 
 
 @app.command("user-create")
 @friendly_errors
 def user_create_command(
     username: Annotated[str, typer.Argument(help="用户名")],
-    role: Annotated[str, typer.Option(help="角色：admin 系统管理员、supervisor 督查室、reporter 单位填报员、leader 领导")],
+    role: Annotated[str, typer.Option(help="角色：supervisor 督查室、reporter 单位填报员、leader 领导；"
+                                           "admin 系统管理员、security_admin 安全管理员、audit_admin 审计管理员")],
     unit: Annotated[str | None, typer.Option(help="所属单位（填报员必填），如“市人社局”")] = None,
     name: Annotated[str | None, typer.Option(help="显示名称")] = None,
 ) -> None:
@@ -390,6 +542,24 @@ def user_create_command(
         account = create_user(username, session=session, actor=Actor.system(), role=role, display_name=name,
                               unit_id=unit_id)
     out.print(f"已创建用户 {account.username}，一次性密码：{account.password}")
+
+
+@app.command("load-workload")
+@friendly_errors
+def load_workload_command(
+    directory: Annotated[Path, typer.Argument(help="gen_workload.py 生成的目录（units.csv、tasks.csv、reports.csv）")],
+    state: Annotated[Path, typer.Option("--state", help="写入各单位 API 令牌的状态文件（负载发生器读取）")] = Path(
+        "workload-state.json"),
+) -> None:
+    """把负载测试数据（单位、任务、进展报告）批量载入空数据库，并为每个单位创建账号和 API 令牌。"""
+    from taizhang.auth.permissions import Actor
+    from taizhang.workload.load import load_workload
+
+    result = load_workload(directory, database=_database(), actor=Actor.system(), state_path=state)
+    counts = "，".join(f"{k} {v}" for k, v in result.counts.items())
+    phases = "，".join(f"{k} {v}秒" for k, v in result.seconds.items())
+    out.print(f"已载入负载数据：{counts}。")
+    out.print(f"用时 {result.total_seconds:.1f} 秒（{phases}）；令牌已写入 {result.state_path}（请妥善保管）。")
 
 
 def main() -> None:  # pragma: no cover

@@ -11,7 +11,9 @@ sessions (the CLI, the web app).
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,9 @@ from sqlalchemy.orm import Session
 from taizhang.db.engine import Database, make_engine
 from taizhang.db.migrate import upgrade
 from taizhang.db.models import Base
+from taizhang.privacy.crypto import load_key
+from taizhang.rules.identifiers import id_number_problem
+from taizhang.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -46,6 +51,25 @@ def _reset_postgres(url: str) -> Engine:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     return engine
+
+
+# What must never reach a log: the passwords the tests use, API tokens, valid 身份证号.
+TEST_PASSWORDS = ("Ganzhou-Test#2020",)
+API_TOKEN = re.compile(r"tz_[A-Za-z0-9_-]{20,}")
+ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
+
+
+@pytest.fixture(autouse=True)
+def no_secrets_in_logs(caplog):
+    """Every test runs with its logs captured (taizhang at DEBUG, everything else at INFO);
+    afterwards no test password, API token or valid ID number may appear in them."""
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="taizhang")
+    yield
+    logged = caplog.text
+    leaks = [p for p in TEST_PASSWORDS if p in logged] + API_TOKEN.findall(logged)
+    leaks += [n for n in ID_CANDIDATE.findall(logged) if id_number_problem(n) is None]
+    assert not leaks, f"日志中出现了密码、令牌或身份证号：{leaks[:3]}"
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -83,6 +107,9 @@ def _truncate_all(engine: Engine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
+            # The audit table refuses TRUNCATE to the application; the test harness, as superuser,
+            # switches triggers off for this one transaction.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
             for t in tables:
@@ -107,6 +134,17 @@ def database(backend, tmp_path, migrated_engine) -> Iterator[Database]:
 @pytest.fixture
 def database_url(database) -> str:
     return database.engine.url.render_as_string(hide_password=False)
+
+
+def app_settings(data_dir: Path, **overrides) -> Settings:
+    """Settings for an app under test: its own data directory and personal-data key. The second
+    factor is off and the rate limits are high (a test sends hundreds of requests a second from one
+    address) unless a test asks otherwise, as tests/security does; no background worker thread (a test
+    runs the queue itself, see tests/fulfillment/factories.run_batches); the rest is the production default."""
+    load_key(data_dir / "data.key", create=True)
+    values = {"environment": "test", "database_url": "sqlite://", "data_dir": data_dir, "second_factor_roles": "",
+              "rate_limit_per_minute": 1_000_000, "login_rate_per_minute": 1_000_000, "background_jobs": False}
+    return Settings(**(values | overrides))
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,9 @@ from tests.policy import seed_expected as expected
 
 
 @pytest.fixture
-def cli(database_url, monkeypatch):
+def cli(database_url, monkeypatch, tmp_path):
     monkeypatch.setenv("TAIZHANG_DATABASE_URL", database_url)
+    monkeypatch.setenv("TAIZHANG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COLUMNS", "200")  # a wide terminal: table cells on one line
     get_settings.cache_clear()
     runner = CliRunner()
@@ -127,14 +128,23 @@ def test_export_writes_the_ledger(cli, tmp_path):
     target = tmp_path / "台账.xlsx"
     result = cli("export", str(target))
     assert result.exit_code == 0 and "已导出 23 项任务" in result.stdout
-    ws = load_workbook(BytesIO(target.read_bytes())).active
-    assert ws.max_row == 3 + 23
+    wb = load_workbook(BytesIO(target.read_bytes()))
+    # A summary sheet, then one sheet per section: 3 header rows, then a row per indicator of each task.
+    total = next(row for row in wb["汇总"].iter_rows(min_row=4, values_only=True) if row[0] == "合计")
+    assert total[1] == 23
+    sections = wb.worksheets[1:]
+    assert len(sections) == 6 and all(ws.cell(3, 1).value == "序号" for ws in sections)
+    numbers = [ws.cell(r, 1).value for ws in sections for r in range(4, ws.max_row + 1)]
+    assert [n for n in numbers if n] == [str(n) for n in range(1, 24)]
 
 
-def test_init_imports_the_example_and_creates_the_admin_once(cli, database):
+def test_init_imports_the_example_and_creates_the_three_administrators_once(cli, database, tmp_path):
     first = cli("init")
     assert first.exit_code == 0
-    assert "用户名：admin" in first.stdout and "密码：" in first.stdout
+    for username in ("admin", "secadmin", "auditor"):
+        assert f"用户名：{username}" in first.stdout
+    assert first.stdout.count("密码：") == 3
+    assert (tmp_path / "data" / "data.key").stat().st_mode & 0o777 == 0o600
     assert counts(database) == (1, 23)
     second = cli("init")
     assert second.exit_code == 0 and "密码" not in second.stdout
@@ -156,3 +166,14 @@ def test_init_with_demo_loads_the_demo_once(cli, database):
     assert first.exit_code == 0 and "已载入演示数据" in first.stdout and "用户名：admin" in first.stdout
     again = cli("init", "--demo")
     assert again.exit_code == 0 and "演示数据" not in again.stdout
+
+
+def test_an_unreachable_database_is_a_chinese_error_not_a_traceback(monkeypatch, tmp_path):
+    monkeypatch.setenv("TAIZHANG_DATABASE_URL", f"sqlite:///{tmp_path}/no-such-dir/taizhang.db")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["db", "upgrade"], catch_exceptions=False)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "无法连接数据库" in result.output and "Traceback" not in result.output

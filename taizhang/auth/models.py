@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taizhang.db.base import Base, UTCDateTime, utcnow
@@ -12,6 +12,8 @@ from taizhang.ledger.models import Unit
 
 ROLES = {
     "admin": "系统管理员",
+    "security_admin": "安全管理员",
+    "audit_admin": "审计管理员",
     "supervisor": "督查室",
     "reporter": "单位填报员",
     "leader": "领导",
@@ -31,6 +33,14 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Lockout: failures counted per account inside a window; a lock ends at locked_until.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    first_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (RFC 6238): the secret is stored encrypted; a code's time step is used once.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     unit: Mapped[Unit | None] = relationship()
 
@@ -45,6 +55,9 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "full", or "second_factor" between a correct password and a correct one-time code.
+    stage: Mapped[str] = mapped_column(String(16), default="full")
+    code_tries: Mapped[int] = mapped_column(Integer, default=0)
 
     user: Mapped[User] = relationship()
 
@@ -64,3 +77,26 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class PasswordHistory(Base):
+    """Earlier password hashes, so that the last few cannot be used again."""
+
+    __tablename__ = "password_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+
+class RateCount(Base):
+    """Requests counted per caller (a credential's hash or an IP address) in one fixed window, shared
+    by every application process (``taizhang.web.ratelimit``)."""
+
+    __tablename__ = "rate_count"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[int] = mapped_column(Integer, primary_key=True)  # Unix seconds
+    count: Mapped[int] = mapped_column(Integer, default=0)

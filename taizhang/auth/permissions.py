@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from taizhang.errors import PermissionDenied
 
 ADMIN, SUPERVISOR, REPORTER, LEADER = "admin", "supervisor", "reporter", "leader"
+# 三权分立: the security and audit administrators are roles of their own, outside the business.
+SECURITY_ADMIN, AUDIT_ADMIN = "security_admin", "audit_admin"
 # The command line run on the server itself: trusted like the machine's operator.
 SYSTEM = "system"
 EVERYONE = frozenset({ADMIN, SUPERVISOR, REPORTER, LEADER})
@@ -38,11 +40,28 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "notice.close": (frozenset({SUPERVISOR}), "办结督办单"),
     "score.view": (EVERYONE, "查看考核得分与排名"),
     "ledger.export": (frozenset({ADMIN, SUPERVISOR, LEADER, REPORTER}), "导出台账（填报员仅限本单位）"),
+    "template.download": (frozenset({SUPERVISOR, REPORTER}), "下载进展填报模板（填报员仅限本单位）"),
+    "progress.import": (frozenset({SUPERVISOR, REPORTER}),
+                        "导入填好的进展填报模板，保存为草稿（填报员仅限本单位；督查室可代离线单位导入）"),
+    "bulletin.create": (frozenset({SUPERVISOR}), "生成月度通报（Word、PDF）"),
+    "rules.view": (EVERYONE, "查看政策兑现规则、输入说明和参数"),
+    "rules.evaluate": (EVERYONE, "用政策计算器测算（单个或批量，不保存）"),
+    "fulfillment.view": (frozenset({SUPERVISOR, LEADER}), "查看免申即享兑现批次、进度和脱敏名单"),
+    "fulfillment.run": (frozenset({SUPERVISOR}), "上传登记信息，运行免申即享兑现批次"),
+    "fulfillment.review": (frozenset({SUPERVISOR}), "审核兑现批次，公示，登记拨付或退回"),
+    "fulfillment.reveal": (frozenset({SUPERVISOR}), "导出含完整身份信息的拨付清单（个人信息，须写明理由，留痕）"),
+    "personal.reveal": (frozenset({SUPERVISOR}), "查看一条记录的完整个人信息（身份证号码、手机号码、姓名；须写明理由，留痕）"),
     "unit.view": (EVERYONE, "查看单位名录"),
-    "user.manage": (frozenset({ADMIN}), "管理用户与单位"),
+    "user.manage": (frozenset({ADMIN}), "管理用户与单位（新增、停用；不含授予角色）"),
+    "user.view": (frozenset({ADMIN, SECURITY_ADMIN}), "查看用户列表"),
+    "role.grant": (frozenset({SECURITY_ADMIN}), "授予、变更用户角色"),
+    "user.unlock": (frozenset({SECURITY_ADMIN}), "解除账号锁定、重置动态口令"),
+    "audit.view": (frozenset({AUDIT_ADMIN}), "查看审计记录（只读）"),
+    "audit.verify": (frozenset({AUDIT_ADMIN}), "校验审计记录的哈希链"),
+    "backup.run": (frozenset({ADMIN}), "备份与恢复数据库"),
     "token.manage": (frozenset({ADMIN}), "管理 API 令牌"),
-    "account.password": (EVERYONE, "修改本人密码"),
-    "account.session": (EVERYONE, "查看本人账号、退出登录"),
+    "account.password": (EVERYONE | {SECURITY_ADMIN, AUDIT_ADMIN}, "修改本人密码、设置动态口令"),
+    "account.session": (EVERYONE | {SECURITY_ADMIN, AUDIT_ADMIN}, "查看本人账号、退出登录"),
 }
 UNIT_SCOPED = frozenset({REPORTER})
 
@@ -60,6 +79,10 @@ class Actor:
     @classmethod
     def system(cls, name: str = "cli") -> Actor:
         return cls(user_id=None, username=name, role=SYSTEM)
+
+    @property
+    def is_system(self) -> bool:
+        return self.role == SYSTEM
 
     @property
     def unit_scoped(self) -> bool:

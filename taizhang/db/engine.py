@@ -8,12 +8,19 @@ transaction so readers never wait for each other.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: writers of other processes then meet the busy timeout only
+    fcntl = None
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -46,7 +53,66 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
         immediate = connection.get_execution_options().get("sqlite_immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if immediate:
+            writers.enter(connection.connection)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        except Exception:
+            writers.leave(connection.connection)
+            raise
+
+    database = engine.url.database
+    writers = _WriterQueue(f"{database}.writers" if database and database != ":memory:" else None)
+    dialect = engine.dialect
+    for name in ("do_commit", "do_rollback"):
+        setattr(dialect, name, writers.releasing(getattr(dialect, name)))
+    event.listen(engine, "invalidate", lambda dbapi_connection, *_: writers.leave(dbapi_connection))
+
+
+class _WriterQueue:
+    """SQLite runs one write transaction at a time and makes the others poll with growing sleeps
+    (up to 100 ms each), so under load a queued write waits far longer than the writes before it,
+    and a process whose writers follow each other closely can starve the others. Writers therefore
+    queue before BEGIN IMMEDIATE and leave the queue once COMMIT or ROLLBACK has returned: on a lock
+    within the process, then on an exclusive ``flock`` of a file beside the database shared by every
+    process (the kernel wakes the next waiter at once; a process that dies lets go of it). Where no
+    file lock exists, other processes still meet SQLite's busy timeout."""
+
+    def __init__(self, lock_path: str | None) -> None:
+        self._lock = threading.Lock()
+        self._holder: frozenset[int] = frozenset()
+        self._path = lock_path if fcntl is not None else None
+        self._file: tuple[int, int] | None = None  # (pid, fd): a forked child opens its own
+
+    def enter(self, connection) -> None:
+        """``connection``: the pool's proxy, which the dialect's commit and rollback receive."""
+        if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            return  # not had in time: queue in SQLite as before
+        self._holder = frozenset({id(connection), id(connection.dbapi_connection)})
+        if self._path:
+            fcntl.flock(self._fd(), fcntl.LOCK_EX)
+
+    def leave(self, connection) -> None:
+        """``connection``: the pool's proxy, or the driver's connection (when invalidated)."""
+        if id(connection) in self._holder:
+            self._holder = frozenset()
+            if self._path:
+                fcntl.flock(self._fd(), fcntl.LOCK_UN)
+            self._lock.release()
+
+    def _fd(self) -> int:
+        if self._file is None or self._file[0] != os.getpid():
+            self._file = (os.getpid(), os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600))
+        return self._file[1]
+
+    def releasing(self, method):
+        def call(dbapi_connection) -> None:
+            try:
+                method(dbapi_connection)
+            finally:
+                self.leave(dbapi_connection)
+
+        return call
 
 
 @dataclass(frozen=True)

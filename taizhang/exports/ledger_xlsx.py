@@ -1,8 +1,14 @@
-"""The Excel 台账: rows in, .xlsx bytes out. Laid out for printing on A3 landscape."""
+"""The Excel 台账: a LedgerBook in, .xlsx bytes out. A summary sheet, then one sheet per section,
+each with a title block, a frozen header and print set-up for A3 landscape.
+
+A task takes one row per indicator: the task's own cells are merged down its rows, so figures stay
+numeric cells with the indicator's unit in their number format. Sub-tasks follow their parent,
+indented. The same rows are offered as CSV (``ledger_csv``).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import re
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -10,132 +16,202 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from taizhang.exports.safe import cell_value
-from taizhang.ledger.rollup import format_quantity
-from taizhang.ledger.rows import IndicatorRow, LedgerExport, TaskRow
-from taizhang.ledger.vocabulary import CMP_WORDS, status_label
-from taizhang.policy.segment import leading_marker
+from taizhang.exports.rows import IndicatorLine, LedgerBook, LedgerLine, tally
+from taizhang.exports.safe import cell_value, csv_bytes
+from taizhang.exports.wording import chinese_number, due_text, indicator_text, number_format, units_text
+from taizhang.ledger.vocabulary import LIGHT_LABELS, status_label
+
+__all__ = ["COLUMNS", "HEADERS", "due_text", "indicator_text", "ledger_csv", "ledger_workbook", "units_text"]
 
 # (header, width in characters)
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("序号", 6),
-    ("类别", 12),
-    ("措施", 18),
-    ("具体内容", 60),
-    ("牵头单位", 14),
-    ("配合单位", 22),
-    ("量化目标", 26),
-    ("完成时限", 18),
-    ("进展情况", 30),
-    ("完成状态", 10),
+    ("序号", 6), ("类别", 10), ("重点任务", 18), ("具体措施", 42), ("量化指标", 28), ("完成时限", 14),
+    ("牵头单位", 12), ("配合单位", 16), ("本期完成值", 14), ("累计完成值", 14), ("完成率", 9), ("序时进度", 9),
+    ("进展情况", 32), ("存在问题", 20), ("下步打算", 20), ("完成状态", 10), ("预警", 8), ("报送日期", 12),
+    ("审核意见", 22),
 )
+HEADERS = tuple(name for name, _ in COLUMNS)
+_COL = {name: n for n, name in enumerate(HEADERS, start=1)}
+PER_INDICATOR = ("量化指标", "本期完成值", "累计完成值", "完成率", "序时进度")
+SUMMARY_HEADERS = ("类别", "任务数", "已完成", "达进度", "欠进度", "逾期", "暂无评价", "红灯", "橙灯", "黄灯", "蓝灯",
+                   "绿灯")
 TITLE_ROW, SUBTITLE_ROW, HEADER_ROW = 1, 2, 3
 FONT = "仿宋"
 _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+LIGHT_FILLS = {
+    "red": PatternFill("solid", fgColor="F8696B"),
+    "orange": PatternFill("solid", fgColor="F4B183"),
+    "yellow": PatternFill("solid", fgColor="FFE699"),
+    "blue": PatternFill("solid", fgColor="9DC3E6"),
+    "green": PatternFill("solid", fgColor="A9D08E"),
+}
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-def indicator_text(i: IndicatorRow) -> str:
-    if i.cmp == "range" and i.target_low is not None:
-        amount = f"{format_quantity(i.target_low, '')}–{format_quantity(i.target_value, i.unit)}"
-    else:
-        amount = CMP_WORDS.get(i.cmp, "") + format_quantity(i.target_value, i.unit)
-    due = f"（{i.due_date:%Y年%-m月%-d日}前）" if i.due_date else ""
-    return f"{i.name}：{amount}{due}"
-
-
-def due_text(row: TaskRow) -> str:
-    parts = []
-    if row.due_date:
-        parts.append(_date_text(row.due_date))
-    if row.due_note:
-        parts.append(row.due_note)
-    return "；".join(parts) or "—"
-
-
-def _date_text(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日前"
-
-
-def units_text(names: list[str], open_list: bool = False) -> str:
-    if not names:
-        return "—"
-    return "、".join(names) + ("等" if open_list else "")
-
-
-def ledger_workbook(export: LedgerExport) -> bytes:
+def ledger_workbook(book: LedgerBook) -> bytes:
     wb = Workbook()
-    ws = wb.active
-    ws.title = "重点任务推进台账"
-    _title_block(ws, export)
-    _header(ws)
-    for n, row in enumerate(export.rows, start=1):
-        _task_row(ws, HEADER_ROW + n, n, row)
-    _print_setup(ws)
+    _summary_sheet(wb.active, book)
+    for section in book.sections:
+        ws = wb.create_sheet(_sheet_name(section.no, section.title))
+        _title_block(ws, book, len(HEADERS), f"（{section.title}）" if section.title else "",
+                     f"共{sum(1 for line in section.lines if line.counted)}项任务")
+        _header(ws, COLUMNS)
+        ws.freeze_panes = ws.cell(HEADER_ROW + 1, _COL["具体措施"])
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(HEADERS))}{HEADER_ROW}"
+        row = HEADER_ROW + 1
+        for line in section.lines:
+            row = _write_line(ws, row, line)
+        _print_setup(ws)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def _title_block(ws: Worksheet, export: LedgerExport) -> None:
-    last = get_column_letter(len(COLUMNS))
+def ledger_csv(book: LedgerBook) -> bytes:
+    """The same rows as CSV: one line per indicator, the task's cells repeated on each."""
+    return csv_bytes(HEADERS, (values for line in book.lines for values in _line_values(line)))
+
+
+def _sheet_name(no: int, title: str) -> str:
+    name = f"{chinese_number(no)}、{title}" if no else (title or "其他")
+    return _SHEET_NAME_BAD.sub("", name)[:31]
+
+
+def _title_block(ws: Worksheet, book: LedgerBook, width: int, suffix: str, count: str) -> None:
+    last = get_column_letter(width)
     ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
     ws.merge_cells(f"A{SUBTITLE_ROW}:{last}{SUBTITLE_ROW}")
-    title = ws.cell(TITLE_ROW, 1, cell_value(f"{export.policy_title}\n重点任务推进台账"))
+    title = ws.cell(TITLE_ROW, 1, cell_value(f"{book.policy_title}\n重点任务推进台账{suffix}"))
     title.font = Font(name="方正小标宋简体", size=18, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[TITLE_ROW].height = 60
-    issued = f"{export.issued_on.year}年{export.issued_on.month}月{export.issued_on.day}日" if export.issued_on else ""
-    generated = export.generated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    parts = [p for p in (export.issuer, f"印发日期：{issued}" if issued else "", export.filter_note,
-                         f"共{len(export.rows)}项任务", f"生成时间：{generated}") if p]
-    sub = ws.cell(SUBTITLE_ROW, 1, cell_value("    ".join(parts)))
+    generated = book.generated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    parts = [book.issuer or "", f"报送期：{book.period_label}", f"截至{book.judged_on:%Y年%-m月%-d日}",
+             book.filter_note, count, f"生成时间：{generated}"]
+    sub = ws.cell(SUBTITLE_ROW, 1, cell_value("    ".join(p for p in parts if p)))
     sub.font = Font(name=FONT, size=11)
     sub.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[SUBTITLE_ROW].height = 22
 
 
-def _header(ws: Worksheet) -> None:
-    for col, (name, width) in enumerate(COLUMNS, start=1):
+def _header(ws: Worksheet, columns) -> None:
+    for col, (name, width) in enumerate(columns, start=1):
         cell = ws.cell(HEADER_ROW, col, name)
         cell.font = Font(name="黑体", size=12, bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[HEADER_ROW].height = 28
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{HEADER_ROW}"
+    ws.row_dimensions[HEADER_ROW].height = 30
 
 
-def _task_row(ws: Worksheet, r: int, n: int, row: TaskRow) -> None:
-    values = (
-        n,
-        row.section_title,
-        f"{leading_marker(row.content) or row.measure_no + '.'}{row.title}",
-        row.content,
-        units_text(row.lead_units),
-        units_text(row.co_units, row.units_open),
-        "\n".join(indicator_text(i) for i in row.indicators) or "—",
-        due_text(row),
-        "",
-        status_label(row.status),
+def _line_values(line: LedgerLine) -> list[list[object]]:
+    """The line's rows, as the 19 columns' values (the task's cells on every row)."""
+    task = {
+        "序号": line.number, "类别": line.section, "重点任务": line.title, "具体措施": line.content,
+        "完成时限": line.due, "牵头单位": line.lead_units, "配合单位": line.co_units, "进展情况": line.progress,
+        "存在问题": line.problems, "下步打算": line.next_steps, "完成状态": status_label(line.status),
+        "预警": LIGHT_LABELS.get(line.light, "") if line.light != "none" else "—",
+        "报送日期": line.reported_on, "审核意见": line.review,
+    }
+    rows = []
+    for indicator in line.indicators or (None,):
+        rows.append([_indicator_value(indicator, name) if name in PER_INDICATOR else task[name] for name in HEADERS])
+    return rows
+
+
+def _indicator_value(indicator: IndicatorLine | None, name: str) -> object:
+    if indicator is None:
+        return "—" if name == "量化指标" else None
+    return {"量化指标": indicator.text, "本期完成值": indicator.period_value, "累计完成值": indicator.cumulative,
+            "完成率": indicator.completion, "序时进度": indicator.expected}[name]
+
+
+def _write_line(ws: Worksheet, first: int, line: LedgerLine) -> int:
+    rows = _line_values(line)
+    for offset, values in enumerate(rows):
+        r = first + offset
+        indicator = line.indicators[offset] if line.indicators else None
+        for col, (name, value) in enumerate(zip(HEADERS, values, strict=True), start=1):
+            if offset and name not in PER_INDICATOR:
+                ws.cell(r, col).border = BORDER
+                continue
+            cell = ws.cell(r, col, cell_value(value))
+            _style(cell, name, line, indicator)
+        ws.row_dimensions[r].height = _height(values, rows_in_block=1)
+    if len(rows) > 1:
+        for name in HEADERS:
+            if name not in PER_INDICATOR:
+                col = get_column_letter(_COL[name])
+                ws.merge_cells(f"{col}{first}:{col}{first + len(rows) - 1}")
+    # Merged task cells need the height of the whole block: give the missing height to its first row.
+    need = _height(rows[0], rows_in_block=len(rows))
+    have = sum(ws.row_dimensions[first + k].height for k in range(len(rows)))
+    if need > have:
+        ws.row_dimensions[first].height = min(409, ws.row_dimensions[first].height + need - have)
+    return first + len(rows)
+
+
+def _style(cell, name: str, line: LedgerLine, indicator: IndicatorLine | None) -> None:
+    cell.font = Font(name=FONT, size=11)
+    cell.border = BORDER
+    centred = name in ("序号", "完成状态", "预警", "报送日期", "完成率", "序时进度")
+    numeric = name in ("本期完成值", "累计完成值", "完成率", "序时进度")
+    cell.alignment = Alignment(
+        horizontal="center" if centred else ("right" if numeric else "left"),
+        vertical="center" if centred or numeric else "top", wrap_text=True,
+        indent=2 * line.depth if name == "重点任务" and line.depth else 0,
     )
+    if name in ("本期完成值", "累计完成值") and indicator is not None:
+        cell.number_format = number_format(indicator.unit, cell.value)
+    elif name in ("完成率", "序时进度"):
+        cell.number_format = "0.00%"
+    elif name == "报送日期":
+        cell.number_format = "yyyy-mm-dd"
+    elif name == "预警" and line.light in LIGHT_FILLS:
+        cell.fill = LIGHT_FILLS[line.light]
+        cell.font = Font(name=FONT, size=11, bold=True)
+
+
+def _height(values, *, rows_in_block: int) -> float:
+    """A rough row height: the longest cell's wrapped line count at ~1.9 CJK characters per width unit."""
+    lines = 1
+    for value, (name, width) in zip(values, COLUMNS, strict=True):
+        if value is None or (rows_in_block > 1 and name in PER_INDICATOR):
+            continue
+        text = str(value)
+        lines = max(lines, sum(max(1, -(-len(part) * 2 // max(1, width))) for part in text.split("\n")))
+    return min(409, max(30, 15 * lines))
+
+
+def _summary_sheet(ws: Worksheet, book: LedgerBook) -> None:
+    ws.title = "汇总"
+    counted = [line for line in book.lines if line.counted]
+    _title_block(ws, book, len(SUMMARY_HEADERS), "（汇总）", f"共{len(counted)}项任务（子任务计入上级任务）")
+    _header(ws, [(name, 16 if n == 0 else 9) for n, name in enumerate(SUMMARY_HEADERS)])
+    ws.column_dimensions["A"].width = 24
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 2)
+    row = HEADER_ROW + 1
+    for section in book.sections:
+        _summary_row(ws, row, section.title, [line for line in section.lines if line.counted])
+        row += 1
+    _summary_row(ws, row, "合计", counted, bold=True)
+    _print_setup(ws)
+
+
+def _summary_row(ws: Worksheet, row: int, label: str, lines: list[LedgerLine], bold: bool = False) -> None:
+    counts = tally([(line.status, line.light) for line in lines])
+    lights = [sum(1 for line in lines if line.light == light) for light in ("red", "orange", "yellow", "blue", "green")]
+    values = [label, counts.total, counts.completed, counts.on_track, counts.behind, counts.overdue, counts.unrated,
+              *lights]
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(r, col, cell_value(value))
-        cell.font = Font(name=FONT, size=11)
+        cell = ws.cell(row, col, cell_value(value))
+        cell.font = Font(name=FONT, size=12, bold=bold)
         cell.border = BORDER
-        centred = col in (1, 10)
-        cell.alignment = Alignment(
-            horizontal="center" if centred else "left", vertical="center" if centred else "top", wrap_text=True
-        )
-    # Rough height: the longest cell's wrapped line count at ~1.9 chars per width unit for CJK.
-    lines = max(
-        sum(max(1, -(-len(part) * 2 // max(1, width))) for part in str(value).split("\n"))
-        for value, (_, width) in zip(values, COLUMNS, strict=True)
-    )
-    ws.row_dimensions[r].height = min(409, max(30, 15 * lines))
+        cell.alignment = Alignment(horizontal="left" if col == 1 else "center", vertical="center")
+    ws.row_dimensions[row].height = 24
 
 
 def _print_setup(ws: Worksheet) -> None:

@@ -251,10 +251,11 @@ def navigation(*, session: Session, actor: Actor) -> Navigation:
     unread = select(func.count()).select_from(Notice).where(Notice.read_at.is_(None))
     if actor.unit_scoped:
         unread = unread.where(Notice.unit_id == actor.unit_id)
+    unread_count = session.scalar(unread) or 0 if allowed(actor, "notice.view") else 0
     to_review = 0
     if allowed(actor, "report.review"):
         to_review = session.scalar(select(func.count()).select_from(Report)
                                    .where(Report.status == "submitted", Report.kind == "lead")) or 0
-    return Navigation(unread=session.scalar(unread) or 0, to_review=to_review,
+    return Navigation(unread=unread_count, to_review=to_review,
                       demo=bool(policy and policy.demo), as_of=policy.as_of if policy else None,
                       policy_id=policy.id if policy else None)

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from taizhang.audit.service import record
@@ -23,7 +24,7 @@ from taizhang.clock import local_date, moment
 from taizhang.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from taizhang.ledger.models import Indicator, Task
 from taizhang.ledger.periods import current_period, period_label
-from taizhang.ledger.service.access import can_see, visible_task
+from taizhang.ledger.service.access import can_see, leads_above, visible_task
 from taizhang.ledger.service.lights import as_of, cadence_of, policy_of, refresh_lights
 from taizhang.ledger.service.queries import rolled_up
 from taizhang.reporting.models import Attachment, Report, ReportValue, ReportVersion, Review
@@ -48,27 +49,20 @@ def visible_report(session: Session, actor: Actor, report_id: int) -> Report:
     if report is None:
         raise NotFound(NOT_FOUND)
     task = session.get(Task, report.task_id)
-    if actor.unit_scoped and report.unit_id != actor.unit_id and not _leads_above(actor, task):
+    if actor.unit_scoped and report.unit_id != actor.unit_id and not leads_above(actor, task):
         raise NotFound(NOT_FOUND)
     if not can_see(session, actor, task):
         raise NotFound(NOT_FOUND)
     return report
 
 
-def _leads_above(actor: Actor, task: Task) -> bool:
-    node, hops = task, 0
-    while node is not None and hops < 3:
-        if node.lead_unit_id == actor.unit_id:
-            return True
-        node, hops = node.parent, hops + 1
-    return False
-
-
 def save_report(task_id: int, period: str, data: ReportInput, *, session: Session, actor: Actor,
-                today: date | None = None) -> Report:
-    """Create or update the actor's unit's working copy for a period (a draft until submitted)."""
+                today: date | None = None, submit: bool = False) -> Report:
+    """Create or update the actor's unit's working copy for a period (a draft until submitted).
+    ``submit`` also submits it in the same transaction (保存并报送), so a concurrent save by the same
+    unit cannot slip in between and be submitted in its place."""
     require(actor, "report.write")
-    task = visible_task(session, actor, task_id)
+    task = visible_task(session, actor, task_id, lock=True)
     unit_id = _reporting_unit(actor, task)
     today = as_of(session, today)
     _check_open(task)
@@ -76,24 +70,52 @@ def save_report(task_id: int, period: str, data: ReportInput, *, session: Sessio
     problems = _validate(task, data)
     if problems:
         raise ValidationFailed("进展报告有误：" + "；".join(p["message"] for p in problems) + "。", details=problems)
-    report = session.scalar(
-        select(Report).where(Report.task_id == task.id, Report.period == period, Report.unit_id == unit_id)
-    )
-    if report is None:
-        report = Report(task_id=task.id, period=period, unit_id=unit_id, created_by=actor.user_id,
-                        kind="lead" if unit_id == task.lead_unit_id else "contribution")
-        session.add(report)
-    elif report.status == "approved":
+    report = _claim_report(session, task, period, unit_id, actor)
+    if report.status == "approved":
         raise InvalidTransition(f"{period_label(cadence_of(policy_of(session, task)), period)}进展已审核通过，不能再修改。")
     report.progress, report.problems, report.next_steps = data.progress, data.problems, data.next_steps
     report.claimed_status = data.claimed_status
     report.status = "draft"
     _set_values(session, report, task, data.values or {})
     session.flush()
+    submitted = _submit(report, task, session=session, actor=actor, today=today) if submit else None
+    # Audit records last: appending to the chain serialises writers until the commit.
     record("report.save", session=session, actor=actor, object_type="report", object_id=report.id,
            detail={"task_id": task.id, "period": period})
+    if submitted:
+        record("report.submit", session=session, actor=actor, object_type="report", object_id=report.id,
+               detail=submitted)
     session.commit()
     return report
+
+
+def _claim_report(session: Session, task: Task, period: str, unit_id: int, actor: Actor) -> Report:
+    """The unit's report for the period, locked until commit; created when there is none yet.
+
+    Identical first saves may race (a double click, a client retrying): the loser's insert fails on
+    the unique constraint inside a savepoint, and it waits for and updates the winner's report instead.
+    The row lock makes concurrent saves of one report take turns rather than fail on its row version.
+    """
+    report = _locked_report(session, task.id, period, unit_id)
+    if report is not None:
+        return report
+    try:
+        with session.begin_nested():
+            report = Report(task_id=task.id, period=period, unit_id=unit_id, created_by=actor.user_id,
+                            kind="lead" if unit_id == task.lead_unit_id else "contribution")
+            session.add(report)
+    except IntegrityError:
+        report = _locked_report(session, task.id, period, unit_id)
+        if report is None:
+            raise
+    return report
+
+
+def _locked_report(session: Session, task_id: int, period: str, unit_id: int) -> Report | None:
+    return session.scalar(
+        select(Report).where(Report.task_id == task_id, Report.period == period, Report.unit_id == unit_id)
+        .with_for_update().execution_options(populate_existing=True)
+    )
 
 
 def _reporting_unit(actor: Actor, task: Task) -> int:
@@ -173,12 +195,22 @@ def submit_report(report_id: int, *, session: Session, actor: Actor, today: date
     """Send the working copy for review (the lead unit) or to the lead unit (a co-unit)."""
     require(actor, "report.write")
     report = visible_report(session, actor, report_id)
-    task = session.get(Task, report.task_id)
+    task = visible_task(session, actor, report.task_id, lock=True)
+    session.refresh(report)  # as it stands now that this task's writers queue behind us
     if report.unit_id != actor.unit_id:
         raise PermissionDenied("只能报送本单位的进展报告。")
     _check_open(task)
     if report.status in ("submitted", "approved"):
         return report  # submitting the same report twice changes nothing
+    submitted = _submit(report, task, session=session, actor=actor, today=today)
+    record("report.submit", session=session, actor=actor, object_type="report", object_id=report.id,
+           detail=submitted)
+    session.commit()
+    return report
+
+
+def _submit(report: Report, task: Task, *, session: Session, actor: Actor, today: date | None) -> dict:
+    """Submit the working copy (no commit); the audit record's detail."""
     if not report.progress.strip():
         raise ValidationFailed("进展情况不能为空。", details=[{"field": "progress", "message": "请填写进展情况"}])
     if report.kind == "lead":
@@ -193,11 +225,10 @@ def submit_report(report_id: int, *, session: Session, actor: Actor, today: date
     report.first_submitted_at = report.first_submitted_at or now
     session.add(ReportVersion(report_id=report.id, version=report.version, snapshot=_snapshot(report),
                               submitted_by=actor.user_id, submitted_at=now))
-    refresh_lights(session, [task], today=local_date(now))
-    record("report.submit", session=session, actor=actor, object_type="report", object_id=report.id,
-           detail={"task_id": task.id, "period": report.period, "version": report.version, "kind": report.kind})
-    session.commit()
-    return report
+    # The light shows the submission (报送待审核); the completion status moves with approved facts and
+    # the calendar — at review and in the daily refresh — not with an unreviewed submission.
+    refresh_lights(session, [task], today=local_date(now), status=False)
+    return {"task_id": task.id, "period": report.period, "version": report.version, "kind": report.kind}
 
 
 def _snapshot(report: Report) -> dict:
@@ -266,7 +297,7 @@ def task_reports(task_id: int, *, session: Session, actor: Actor) -> list[Report
         .order_by(Report.period.desc(), Report.kind, Report.id)
     )
     reports = session.scalars(query).all()
-    if actor.unit_scoped and not _leads_above(actor, task):
+    if actor.unit_scoped and not leads_above(actor, task):
         reports = [r for r in reports if r.unit_id == actor.unit_id]
     return list(reports)
 

@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from io import BytesIO
 
-from taizhang.errors import ValidationFailed
+from taizhang.errors import DocumentTooLarge, ValidationFailed
 
 MAX_ZIP_ENTRIES = 2000
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
@@ -36,7 +36,7 @@ def evidence_kind(data: bytes, *, name: str, max_bytes: int) -> Kind:
     if not data:
         raise ValidationFailed(f"附件“{name}”是空文件。")
     if len(data) > max_bytes:
-        raise ValidationFailed(f"附件“{name}”大小为{len(data) / 2**20:.1f}MB，超过上限{max_bytes / 2**20:.0f}MB。")
+        raise DocumentTooLarge(f"附件“{name}”大小为{len(data) / 2**20:.1f}MB，超过上限{max_bytes / 2**20:.0f}MB。")
     if data.startswith(b"%PDF-"):
         return PDF
     if data.startswith(b"\xff\xd8\xff"):

@@ -219,9 +219,11 @@ def unit_scores(period: str, *, session: Session, actor: Actor) -> list[UnitScor
         return []
     cadence = cadence_of(policy)
     try:
-        _, last_day = period_bounds(period)
+        first_day, last_day = period_bounds(period)
     except ValueError:
         raise ValidationFailed(f"考核期次“{period}”格式不对（如 2020-09、2020-Q3）。") from None
+    if first_day > as_of(session):  # nothing to score yet (and no walk through centuries of periods)
+        raise ValidationFailed(f"考核期次“{period}”尚未开始，不能考核。")
     tasks = [t for t in _open_tasks_all(session, policy.id) if t.lead_unit_id is not None]
     snaps = list(snapshots(session, tasks, cadence).values())
     thresholds = thresholds_of(policy)

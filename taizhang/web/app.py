@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -10,19 +14,32 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from taizhang.audit.service import request_id as audit_request_id
 from taizhang.db.engine import Database
-from taizhang.errors import Conflict, NotAuthenticated, PasswordChangeRequired, TaizhangError
+from taizhang.errors import Conflict, NotAuthenticated, PasswordChangeRequired, TaizhangError, ValidationFailed
+from taizhang.jobs.worker import BackgroundWorker
 from taizhang.settings import Settings, get_settings
 from taizhang.web import api
-from taizhang.web.pages import auth, home, policy, supervision, tasks
+from taizhang.web.deps import SAFE_METHODS, SESSION_COOKIE
+from taizhang.web.pages import admin, auth, documents, home, policy, supervision, tasks
+from taizhang.web.pages import fulfillment as fulfillment_pages
+from taizhang.web.pages import rules as rules_pages
+from taizhang.web.ratelimit import RateLimits, SharedWindow, credential_key, retry_after
 from taizhang.web.render import render
+from taizhang.web.retry import RetryTransientErrors
 
 log = logging.getLogger("taizhang.web")
 STATIC = Path(__file__).with_name("static")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,40}")
+# Routes anyone may call: limited per IP address whatever cookie comes with them.
+PUBLIC_PATHS = frozenset({"/login", "/login/code"})
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -39,6 +56,7 @@ SECURITY_HEADERS = {
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="重点任务推进台账 API",
         version="1",
         openapi_url="/api/v1/openapi.json",
@@ -48,23 +66,125 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database or Database.from_url(settings.database_url)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for pages in (auth, home, tasks, supervision, policy):
+    for pages in (auth, home, tasks, supervision, policy, admin, documents):
         app.include_router(pages.router)
+    app.include_router(rules_pages.router)
+    app.include_router(fulfillment_pages.router)
     app.include_router(api.router)
     _install_error_handlers(app)
+    # Added before `Guard`, so it runs inside it: one rate-limit count and request id for all attempts.
+    app.add_middleware(RetryTransientErrors, body_limit=settings.upload_max_bytes + 1024 * 1024)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.scheme == "https":
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
+    limits = app.state.rate_limits = RateLimits(SharedWindow(settings.rate_limit_per_minute, app.state.database),
+                                                SharedWindow(settings.login_rate_per_minute, app.state.database))
+    app.add_middleware(Guard, limits=limits)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """A served process runs queued background jobs in a thread of its own (``jobs.worker``)."""
+    background = None
+    if app.state.settings.background_jobs:
+        background = app.state.background = BackgroundWorker(app.state.database, app.state.settings)
+        background.start()
+    try:
+        yield
+    finally:
+        if background is not None:
+            background.stop()
+
+
+class Guard:
+    """Request id, rate limits, the API's content type and the security headers, for every request.
+    A plain ASGI middleware (not ``@app.middleware``): it adds headers as the response starts,
+    without copying each response through a second task."""
+
+    def __init__(self, app: ASGIApp, limits: RateLimits) -> None:
+        self.app, self.limits = app, limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        request.state.request_id = _request_id(request.headers.get("x-request-id"))
+        token = audit_request_id.set(request.state.request_id)
+        try:
+            refusal = await _refusal(request, self.limits)
+            if refusal is not None:
+                await _with_headers(request, refusal)(scope, receive, send)
+                return
+
+            async def send_secured(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    _secure(request, MutableHeaders(scope=message))
+                await send(message)
+
+            await self.app(scope, receive, send_secured)
+        finally:
+            audit_request_id.reset(token)
+
+
+def _with_headers(request: Request, response: Response) -> Response:
+    """``response`` with the request id and the security headers (a 500 is answered outside ``Guard``)."""
+    _secure(request, response.headers)
+    return response
+
+
+def _secure(request: Request, headers: MutableHeaders) -> None:
+    headers["X-Request-ID"] = getattr(request.state, "request_id", "")
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    if request.url.scheme == "https":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if not request.url.path.startswith("/static/"):
+        headers.setdefault("Cache-Control", "no-store")
+
+
+def _request_id(claimed: str | None) -> str:
+    """The caller's X-Request-ID when it is a sane token (a proxy's id ties the logs together), else a new one."""
+    if claimed and REQUEST_ID.fullmatch(claimed):
+        return claimed
+    return uuid.uuid4().hex
+
+
+async def _refusal(request: Request, limits: RateLimits) -> Response | None:
+    """A response refusing the request before any route runs: too many requests, or an API write
+    whose body is not JSON (uploads excepted). None lets the request through."""
+    path = request.url.path
+    if path.startswith("/static/"):
+        return None
+    who = credential_key(request.cookies.get(SESSION_COOKIE), request.headers.get("authorization"))
+    if path in PUBLIC_PATHS or who is None:
+        limiter, key = limits.per_address, "ip:" + (request.client.host if request.client else "?")
+    else:
+        limiter, key = limits.per_credential, who
+    total, due = limiter.count(key)
+    if due:
+        try:
+            total = await run_in_threadpool(limiter.exchange, key)
+        except Exception:  # an unreachable table must not refuse every request: go on with local counts
+            log.warning("请求频率计数未能写入数据库，暂按本进程计数限流", exc_info=True)
+    wait = limiter.wait(total)
+    if wait:
+        message = "请求过于频繁，请稍后再试。"
+        headers = {"Retry-After": retry_after(wait)}
+        if _wants_json(request):
+            return JSONResponse({"error": {"code": "rate_limited", "message": message, "details": []}},
+                                status_code=429, headers=headers)
+        return render(request, "error.html", status_code=429, message=message, headers=headers)
+    if path.startswith("/api/") and request.method not in SAFE_METHODS and _has_body(request):
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in ("application/json", "multipart/form-data"):
+            return JSONResponse({"error": {"code": "unsupported_media_type", "details": [],
+                                           "message": "接口只接受 JSON（Content-Type: application/json）；上传文件请用 multipart/form-data。"}},
+                                status_code=415)
+    return None
+
+
+def _has_body(request: Request) -> bool:
+    return request.headers.get("content-length", "0") not in ("", "0") or "transfer-encoding" in request.headers
 
 
 def _wants_json(request: Request) -> bool:
@@ -101,6 +221,13 @@ def _install_error_handlers(app: FastAPI) -> None:
                                 status_code=exc.status_code)
         return render(request, "error.html", status_code=exc.status_code, message=message)
 
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        # Values the request's types allowed but the database cannot hold (an id beyond 2^31 …).
+        log.info("value refused by the database on %s %s", request.method, request.url.path)
+        return await taizhang_error(request, ValidationFailed("参数超出范围：数值过大或格式不被接受。"))
+
     @app.exception_handler(StaleDataError)
     @app.exception_handler(IntegrityError)
     async def concurrent_edit(request: Request, exc: Exception) -> Response:
@@ -112,5 +239,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         message = "服务器内部错误，请稍后重试；如问题持续，请联系系统管理员。"
         if _wants_json(request):
-            return JSONResponse({"error": {"code": "internal", "message": message, "details": []}}, status_code=500)
-        return render(request, "error.html", status_code=500, message=message)
+            response = JSONResponse({"error": {"code": "internal", "message": message, "details": []}},
+                                    status_code=500)
+        else:
+            response = render(request, "error.html", status_code=500, message=message)
+        return _with_headers(request, response)

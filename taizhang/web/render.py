@@ -91,8 +91,9 @@ def segments(text: str, highlights: list[Highlight]) -> list[Segment]:
 TEMPLATES.env.globals["segments"] = segments
 
 
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, template: str, status_code: int = 200, headers: dict[str, str] | None = None,
+           **context: Any) -> HTMLResponse:
     login = getattr(request.state, "login", None)
     context.setdefault("login", login)
     context.setdefault("csrf_token", login.csrf_token if login else context.get("login_csrf", ""))
-    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code, headers=headers)

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from taizhang.auth.passwords import hash_password
 from taizhang.ledger import service as ledger
 from taizhang.ledger.models import Policy
-from taizhang.settings import Settings
 from taizhang.web.app import create_app
+from tests.conftest import app_settings
 from tests.workflow.conftest import build_world
 
 CHROMIUM = "/usr/bin/chromium"
@@ -73,7 +73,7 @@ def site(database, seed_text, tmp_path) -> Iterator[Site]:
         ], session=s, actor=world.office)
         s.commit()
         ids = {"parent": task.id, "zhanggong": split.created[0], "nankang": split.created[1]}
-    settings = Settings(environment="test", database_url="sqlite://", data_dir=tmp_path)
+    settings = app_settings(tmp_path)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, database), host="127.0.0.1", port=port,
                                            log_level="warning"))

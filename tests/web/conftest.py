@@ -13,8 +13,8 @@ from taizhang.auth.permissions import Actor
 from taizhang.ledger import service as ledger
 from taizhang.ledger.models import Unit
 from taizhang.policy.parse import parse_text
-from taizhang.settings import Settings
 from taizhang.web.app import create_app
+from tests.conftest import app_settings
 
 PASSWORD = "Ganzhou-Test#2020"
 
@@ -51,5 +51,13 @@ def site(database, seed_text, tmp_path) -> Site:
             s.add(User(username=username, display_name=username, password_hash=hash_password(PASSWORD), role=role,
                        unit_id=unit, must_change_password=username == "newbie"))
         s.commit()
-    settings = Settings(environment="test", database_url="sqlite://", data_dir=tmp_path)
+    settings = app_settings(tmp_path)
     return Site(app=create_app(settings, database), database=database)
+
+
+@pytest.fixture
+def matrix(database, seed_text, tmp_path):
+    """The route-table walks' world (tests/web/matrix.py)."""
+    from tests.web.matrix import build_matrix
+
+    return build_matrix(database, seed_text, tmp_path)

@@ -1,114 +1,22 @@
 """The permission matrix, generated from the route table: every route × every role × own and other
-unit's objects. A route without a declared permission, or without an example here, fails the suite."""
+unit's objects, ids ±1 probed, and the fields a unit may never change."""
 
 from __future__ import annotations
 
-import io
-import re
-from datetime import date
-
-import pytest
-from fastapi.testclient import TestClient
-from PIL import Image
+from sqlalchemy import select
 
 from taizhang.auth import service as accounts
+from taizhang.auth.models import User
 from taizhang.auth.permissions import ACTIONS, Actor
-from taizhang.reporting import service as reporting
-from taizhang.reporting.service import ReportInput
-from taizhang.settings import Settings
-from taizhang.supervision import service as supervision
+from taizhang.ledger.models import Task, Unit
 from taizhang.web.app import create_app
+from tests.conftest import app_settings
+from tests.web.matrix import PUBLIC, ROLE_OF, ROLES, query_for
 from tests.web.routes import route_table
-from tests.workflow.conftest import build_world
-
-ROLES = ("anonymous", "admin", "supervisor", "leader", "reporter_own", "reporter_other")
-ROLE_OF = {"admin": "admin", "supervisor": "supervisor", "leader": "leader", "reporter_own": "reporter",
-           "reporter_other": "reporter"}
-# Routes a visitor may use without logging in.
-PUBLIC = {("GET", "/login"), ("POST", "/login")}
-
-
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def site(database, seed_text, tmp_path):
-    with database.writing() as s:
-        world = build_world(s, seed_text)
-        task = world.task("4")
-        own = world.actor("市人社局")
-        report = reporting.save_report(task.id, "2020-09", ReportInput(progress="见习基地新增40个"), session=s,
-                                       actor=own, today=date(2020, 9, 20))
-        reporting.submit_report(report.id, session=s, actor=own, today=date(2020, 9, 20))
-        attachment = reporting.add_attachment(report.id, "名单.png", png(), session=s, actor=own,
-                                              storage=tmp_path / "attachments", max_bytes=1 << 20)
-        notice = supervision.issue_notice(task.id, session=s, actor=world.office, reason="请按时报送",
-                                          today=date(2020, 9, 26))
-        policy_id = task.measure.policy_id
-        tokens = {}
-        for role, key in (("admin", "管理员"), ("supervisor", "督查室"), ("leader", "领导"),
-                          ("reporter_own", "市人社局"), ("reporter_other", "市财政局")):
-            _, secret = accounts.create_token(world.users[key].id, role, session=s, actor=Actor.system())
-            tokens[role] = secret
-        spare_token, _ = accounts.create_token(world.users["领导"].id, "spare", session=s, actor=Actor.system())
-        ids = {"task_id": task.id, "report_id": report.id, "attachment_id": attachment.id, "notice_id": notice.id,
-               "policy_id": policy_id, "token_id": spare_token.id, "period": "2020-09"}
-        county_id = world.unit("章贡区").id
-        user_id = world.users["领导"].id
-    settings = Settings(environment="test", database_url="sqlite://", data_dir=tmp_path)
-    app = create_app(settings, database)
-    return app, tokens, ids, county_id, user_id
-
-
-def body_for(method: str, path: str, ids: dict, county_id: int, user_id: int) -> dict:
-    """Example request bodies; a new write route must be added here."""
-    examples = {
-        ("PATCH", "/api/v1/policies/{policy_id}/settings"): {"json": {"due_day": 25}},
-        ("POST", "/api/v1/tasks/{task_id}/subtasks"): {"json": {"subtasks": [{"unit_id": county_id}]}},
-        ("POST", "/api/v1/tasks/{task_id}/close"): {"json": {"note": "已完成"}},
-        ("POST", "/api/v1/tasks/{task_id}/assignments"): {"json": {"unit_id": county_id, "role": "co"}},
-        ("POST", "/api/v1/tasks/{task_id}/light-override"): {"json": {"light": "yellow", "reason": "核查中"}},
-        ("PUT", "/api/v1/tasks/{task_id}/reports/{period}"): {"json": {"progress": "补充说明"}},
-        ("POST", "/api/v1/reports/{report_id}/submit"): {},
-        ("POST", "/api/v1/reports/{report_id}/review"): {"json": {"decision": "returned", "reason": "请补充佐证"}},
-        ("POST", "/api/v1/reports/{report_id}/attachments"): {"files": {"file": ("x.png", png(), "image/png")}},
-        ("POST", "/api/v1/notices"): {"json": {"task_id": ids["task_id"], "reason": "请报送", "start_at": "red"}},
-        ("POST", "/api/v1/notices/{notice_id}/read"): {},
-        ("POST", "/api/v1/notices/{notice_id}/reply"): {"json": {"answer": "已报送"}},
-        ("POST", "/api/v1/notices/{notice_id}/close"): {},
-        ("POST", "/api/v1/units"): {"json": {"name": "测试单位"}},
-        ("POST", "/api/v1/users"): {"json": {"username": "newuser", "role": "leader"}},
-        ("POST", "/api/v1/tokens"): {"json": {"user_id": user_id, "name": "集成"}},
-        ("DELETE", "/api/v1/tokens/{token_id}"): {},
-        ("POST", "/logout"): {},
-        ("POST", "/tasks/{task_id}/report"): {"data": {"period": "2020-09", "progress": "页面填报", "action": "save"}},
-        ("POST", "/reports/{report_id}/review"): {"data": {"decision": "returned", "reason": "请补充"}},
-        ("POST", "/tasks/{task_id}/decompose"): {"data": {"unit_1": str(county_id), "kind": "county"}},
-        ("POST", "/tasks/{task_id}/notice"): {"data": {"reason": "请报送", "start_at": "red"}},
-        ("POST", "/tasks/{task_id}/override"): {"data": {"light": "yellow", "reason": "核查中"}},
-        ("POST", "/tasks/{task_id}/close"): {"data": {"note": "已完成"}},
-        ("POST", "/notices/{notice_id}/read"): {},
-        ("POST", "/notices/{notice_id}/reply"): {"data": {"answer": "已报送"}},
-        ("POST", "/notices/{notice_id}/close"): {},
-        ("POST", "/urging"): {"data": {"task_id": str(ids["task_id"]), "item_key": f"{ids['task_id']}:manual",
-                                       "reason": "请报送", "start_at": "red"}},
-        ("POST", "/account/password"): {"data": {"current": "x", "new": "y", "confirm": "y"}},
-    }
-    if method in ("GET", "DELETE") and (method, path) not in examples:
-        return {}
-    assert (method, path) in examples, f"请为新路由 {method} {path} 在权限矩阵测试中补充示例请求"
-    return examples[(method, path)]
-
-
-def query_for(path: str) -> dict:
-    return {"period": "2020-09"} if path == "/api/v1/scores" else {}
 
 
 def test_every_route_declares_exactly_one_permission(database, seed_text, tmp_path):
-    app = create_app(Settings(environment="test", database_url="sqlite://", data_dir=tmp_path), database)
+    app = create_app(app_settings(tmp_path), database)
     table = route_table(app)
     assert len(table) > 30
     for route in table:
@@ -117,19 +25,19 @@ def test_every_route_declares_exactly_one_permission(database, seed_text, tmp_pa
         assert action is None and (route.method, route.path) in PUBLIC or action in ACTIONS, route
 
 
-def test_the_matrix(site):
-    app, tokens, ids, county_id, user_id = site
-    client = TestClient(app, base_url="http://127.0.0.1")
+def test_the_matrix(matrix):
+    app, tokens = matrix.app, matrix.tokens
+    client = matrix.client()
     checked = 0
     for route in route_table(app):
         if route.path.startswith("/static") or (route.method, route.path) in PUBLIC:
             continue
         action = route.permits[0].action
         allowed_roles = ACTIONS[action][0]
-        url = re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), route.path)
+        url = matrix.url(route.path)
         owns_object = "{" in route.path
         for role in ROLES:
-            kwargs = body_for(route.method, route.path, ids, county_id, user_id)
+            kwargs = matrix.body(route)
             headers = {} if role == "anonymous" else {"Authorization": f"Bearer {tokens[role]}"}
             response = client.request(route.method, url, headers=headers, params=query_for(route.path),
                                       follow_redirects=False, **kwargs)
@@ -146,3 +54,73 @@ def test_the_matrix(site):
                 assert response.status_code not in (401, 403, 404, 500), where
             checked += 1
     assert checked >= 150
+
+
+OBJECT_PARAMS = ("task_id", "report_id", "attachment_id", "notice_id")
+
+
+def test_a_unit_without_tasks_finds_nothing_at_or_next_to_any_object_id(matrix, database):
+    """Every route that names a task, report, attachment or notice, probed at the id and at ±1 by a
+    unit reporter whose unit has no task: always 403/404 and no data in the body."""
+    app, ids = matrix.app, matrix.ids
+    with database.writing() as s:
+        stranger = User(username="anyuan", display_name="安远县", password_hash="x", role="reporter",
+                        unit_id=s.scalar(select(Unit.id).where(Unit.short_name == "安远县")))
+        s.add(stranger)
+        s.commit()
+        _, secret = accounts.create_token(stranger.id, "probe", session=s, actor=Actor.system())
+    client = matrix.client()
+    probed = 0
+    for route in route_table(app):
+        params = [p for p in OBJECT_PARAMS if "{" + p + "}" in route.path]
+        if not params:
+            continue
+        for delta in (-1, 0, 1):
+            probe = {**ids, **{p: ids[p] + delta for p in params}}
+            url = matrix.url(route.path, probe)
+            response = client.request(route.method, url, headers={"Authorization": f"Bearer {secret}"},
+                                      params=query_for(route.path), follow_redirects=False, **matrix.body(route))
+            where = f"{route.method} {url} → {response.status_code} {response.text[:200]}"
+            assert response.status_code in (403, 404), where
+            if route.path.startswith("/api/"):
+                assert set(response.json()) == {"error"}, where
+            probed += 1
+    assert probed >= 60
+
+
+TAMPERING = {"lead_unit_id": 1, "unit_id": 1, "due_date": "2030-12-31", "target_value": "1", "title": "改过的标题",
+             "content": "改过的内容", "targets": {"1": "1"}, "status": "completed"}
+
+
+def _task_facts(database) -> list[tuple]:
+    with database.reading() as s:
+        tasks = s.scalars(select(Task).order_by(Task.id)).all()
+        return [(t.id, t.title, t.content, t.due_date, t.lead_unit_id, t.status,
+                 sorted((a.unit_id, a.role) for a in t.assignments),
+                 sorted((i.id, str(i.target_value)) for i in t.indicators)) for t in tasks]
+
+
+def test_a_reporter_cannot_change_units_deadline_target_or_content_through_any_route(matrix, database):
+    """Every write route a unit reporter may call, called with fields that would change the task:
+    JSON bodies with unknown fields are refused (422); forms ignore them; the tasks stay as they were
+    (a lead unit may still split its own task into new county subtasks: those are new rows)."""
+    client = matrix.client()
+    before = _task_facts(database)
+    tried = 0
+    for route in route_table(matrix.app):
+        action = route.permits[0].action
+        if route.method == "GET" or action is None or "reporter" not in ACTIONS[action][0]:
+            continue
+        kwargs = matrix.body(route)
+        url = matrix.url(route.path)
+        headers = {"Authorization": f"Bearer {matrix.tokens['reporter_own']}"}
+        if "json" in kwargs:
+            response = client.request(route.method, url, headers=headers, json={**kwargs["json"], **TAMPERING})
+            assert response.status_code == 422, f"{route.method} {route.path} → {response.status_code}"
+        else:
+            data = {**kwargs.get("data", {}), **{k: str(v) for k, v in TAMPERING.items()}}
+            client.request(route.method, url, headers=headers, data=data, files=kwargs.get("files"))
+        tried += 1
+    assert tried >= 8
+    existing = {facts[0] for facts in before}
+    assert [facts for facts in _task_facts(database) if facts[0] in existing] == before

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from taizhang.auth import service as accounts
 from taizhang.auth.permissions import Actor
 from taizhang.ledger.models import Policy
-from taizhang.settings import Settings
 from taizhang.web.app import create_app
+from tests.conftest import app_settings
 from tests.workflow.conftest import build_world
 
 
@@ -32,7 +32,7 @@ def test_county_lead_unit_and_office_through_the_api(database, seed_text, tmp_pa
         tokens = {key: accounts.create_token(world.users[key].id, key, session=s, actor=Actor.system())[1]
                   for key in ("督查室", "市人社局", "章贡区")}
     set_day(database, date(2020, 9, 20))
-    client = TestClient(create_app(Settings(environment="test", database_url="sqlite://", data_dir=tmp_path),
+    client = TestClient(create_app(app_settings(tmp_path),
                                    database), base_url="http://127.0.0.1")
 
     def call(who, method, url, **kw):

@@ -56,7 +56,8 @@ def build_world(session, seed_text: str) -> World:
     session.flush()
     users: dict[str, User] = {}
     specs = [("督查室", "office", "supervisor", None), ("领导", "leader1", "leader", None),
-             ("管理员", "admin1", "admin", None)]
+             ("管理员", "admin1", "admin", None), ("安全管理员", "secadmin1", "security_admin", None),
+             ("审计管理员", "auditor1", "audit_admin", None)]
     for unit_name, username in (("市人社局", "renshe"), ("市教育局", "jiaoyu"), ("市财政局", "caizheng"),
                                 ("市政府金融办", "jinrong"), ("章贡区", "zhanggong"), ("南康区", "nankang")):
         unit = session.scalar(select(Unit).where(Unit.short_name == unit_name))

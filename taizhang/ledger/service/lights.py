@@ -139,8 +139,10 @@ def _latest_overrides(session: Session, task_ids: list[int]) -> dict[int, Overri
     return latest
 
 
-def refresh_lights(session: Session, tasks: Iterable[Task], *, today: date | None = None) -> dict[int, LightResult]:
-    """Recompute and store the light and completion status of these tasks (no commit)."""
+def refresh_lights(session: Session, tasks: Iterable[Task], *, today: date | None = None,
+                   status: bool = True) -> dict[int, LightResult]:
+    """Recompute and store the light and (unless ``status`` is false) the completion status of these
+    tasks (no commit)."""
     tasks = [t for t in tasks if t.status != "withdrawn"]
     by_policy: dict[int, list[Task]] = defaultdict(list)
     for t in tasks:
@@ -155,7 +157,8 @@ def refresh_lights(session: Session, tasks: Iterable[Task], *, today: date | Non
             results[t.id] = result
             t.light, t.light_computed = result.light, result.computed
             t.light_reasons, t.light_period, t.light_on = list(result.reasons), result.period, day
-            t.status = completion_status(snap, day)
+            if status:
+                t.status = completion_status(snap, day)
     return results
 
 

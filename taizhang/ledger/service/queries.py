@@ -108,6 +108,7 @@ def find_units(session: Session, name: str) -> list[Unit]:
 
 
 SORTS = {"document": "文件顺序", "due": "完成时限", "light": "预警等级", "updated": "最近更新"}
+CLOSED = ("completed", "completed_late", "withdrawn")
 _LIGHT_ORDER = {"red": 0, "orange": 1, "yellow": 2, "blue": 3, "green": 4, "none": 5}
 
 
@@ -122,12 +123,16 @@ def list_tasks(
     due_before: date | None = None,
     q: str | None = None,
     include_subtasks: bool | None = None,
+    lead_unit_id: int | None = None,
+    open_only: bool = False,
+    overdue: bool = False,
     sort: str = "document",
     limit: int = 50,
     offset: int = 0,
 ) -> Page[TaskRow]:
     """Current tasks with filters, a sort and a page. Sub-tasks are listed for unit reporters (they are
-    often all a county has) and on request for everyone else."""
+    often all a county has) and on request for everyone else. ``open_only``: not completed (nor
+    withdrawn); ``overdue``: open and due before the ledger's day (``as_of``)."""
     require(actor, "task.view")
     limit = max(1, min(limit, MAX_PAGE))
     query = (
@@ -149,6 +154,12 @@ def list_tasks(
         query = query.where(Task.status == status)
     if due_before:
         query = query.where(Task.due_date.is_not(None), Task.due_date < due_before)
+    if lead_unit_id is not None:
+        query = query.where(Task.lead_unit_id == lead_unit_id)
+    if open_only or overdue:
+        query = query.where(Task.status.not_in(CLOSED))
+    if overdue:
+        query = query.where(Task.due_date < as_of(session))
     if q:
         pattern = f"%{q.strip()}%"
         query = query.where(or_(Task.title.like(pattern), Task.content.like(pattern)))
@@ -164,7 +175,7 @@ def list_tasks(
         raise ValidationFailed(f"排序方式“{sort}”无效，可选：{'、'.join(f'{k}（{v}）' for k, v in SORTS.items())}。")
     tasks = session.scalars(
         query.options(
-            selectinload(Task.assignments).selectinload(Assignment.unit),
+            selectinload(Task.assignments),  # task_row names units as written: no Unit rows needed
             selectinload(Task.indicators),
             selectinload(Task.measure).selectinload(Measure.section),
         )
@@ -242,8 +253,10 @@ def task_detail(task_id: int, *, session: Session, actor: Actor, today: date | N
 
 def rolled_up(session: Session, task: Task, day: date) -> dict[int, Decimal]:
     """Decomposed indicators: the roll-up of the sub-tasks' approved figures as of ``day``."""
-    if not task.children:
+    if not task.indicators or not task.children:
         return {}
+    # The children's indicators in one query, not one per child.
+    session.scalars(select(Task).where(Task.parent_id == task.id).options(selectinload(Task.indicators))).all()
     policy = session.get(Policy, task.measure.policy_id)
     snaps = snapshots(session, task.children, cadence_of(policy))
     out = {}

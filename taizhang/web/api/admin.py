@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from taizhang.auth import service as accounts
 from taizhang.ledger import service as ledger
-from taizhang.web.api.schemas import NewAccountOut, TokenIn, TokenOut, UnitIn, UnitOut, UserIn, UserOut
+from taizhang.web.api.schemas import NewAccountOut, TokenIn, TokenOut, UnitIn, UnitOut, UserIn
 from taizhang.web.deps import Login, ReadSession, WriteSession, permit
 
 router = APIRouter(tags=["系统管理"])
@@ -24,11 +24,6 @@ def units(login: Annotated[Login, permit("unit.view")], session: ReadSession,
 def create_unit(body: UnitIn, login: Annotated[Login, permit("user.manage")], session: WriteSession) -> UnitOut:
     unit = ledger.create_unit(body.name, session=session, actor=login.actor, kind=body.kind, parent_id=body.parent_id)
     return UnitOut.model_validate(unit)
-
-
-@router.get("/users", summary="用户列表", response_model=list[UserOut])
-def users(login: Annotated[Login, permit("user.manage")], session: ReadSession) -> list[UserOut]:
-    return [UserOut.model_validate(u) for u in accounts.list_users(session=session, actor=login.actor)]
 
 
 @router.post("/users", summary="新增用户（返回一次性密码）", status_code=201, response_model=NewAccountOut)

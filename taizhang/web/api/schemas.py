@@ -317,3 +317,117 @@ class OverrideOut(Out):
     computed: str
     reason: str
     overridden_on: date
+
+
+# ---------------------------------------------------------------- security and audit
+
+
+class RoleIn(In):
+    role: Literal["admin", "security_admin", "audit_admin", "supervisor", "reporter", "leader"]
+
+
+class AccountSecurityOut(UserOut):
+    locked_until: datetime | None
+    totp_enabled: bool
+    password_changed_at: datetime
+
+
+class AuditEventOut(Out):
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    actor_role: str | None
+    action: str
+    object_type: str | None
+    object_id: str | None
+    outcome: str
+    source_ip: str | None
+    request_id: str | None
+    detail: dict
+    hash: str | None
+
+
+class ChainOut(Out):
+    checked: int
+    intact: bool
+    broken_at: int | None
+    reason: str | None
+
+
+class SubmissionOut(Out):
+    version_id: int
+    report_id: int
+    period: str
+    unit_id: int
+    version: int
+    submitted_at: datetime
+    progress: str
+    values: dict[int, Decimal]
+
+
+class IndicatorLatestOut(Out):
+    id: int
+    name: str
+    target_value: Decimal
+    unit: str
+    cmp: str
+    latest_actual: Decimal | None
+
+
+class UnitRefOut(Out):
+    id: int
+    name: str
+
+
+class TaskRefOut(Out):
+    id: int
+    title: str
+
+
+class TaskHistoryOut(Out):
+    id: int
+    title: str
+    status: str
+    light: str
+    depth: int
+    start_date: date | None
+    due_date: date | None
+    closed_on: date | None
+    lead_unit: UnitRefOut | None
+    co_units: list[UnitRefOut]
+    parent: TaskRefOut | None
+    indicators: list[IndicatorLatestOut]
+    submissions: list[SubmissionOut] = Field(description="最近的报送（每次报送一条），新的在前")
+
+
+class RollupOut(Out):
+    unit_id: int | None
+    unit_name: str
+    total: int
+    by_status: dict[str, int]
+    completed: int
+    completion_ratio: Decimal = Field(description="已完成（含逾期完成）/ 全部")
+
+
+# ---------------------------------------------------------------- errors
+
+
+class ErrorBody(Out):
+    code: str = Field(description="机器可读的错误类别，如 not_found、forbidden、validation_failed")
+    message: str = Field(description="中文说明：出了什么错、怎么办")
+    details: list[dict] = Field(default_factory=list, description="逐项说明（如哪个字段、哪一行、为什么）")
+
+
+class ErrorOut(Out):
+    error: ErrorBody
+
+
+ERROR_RESPONSES = {
+    status: {"model": ErrorOut, "description": description}
+    for status, description in {
+        400: "请求有误", 401: "未登录或令牌无效", 403: "无权执行（或跨站请求被拒绝）", 404: "不存在或不可见",
+        409: "状态冲突或数据已被他人修改", 413: "上传文件过大", 415: "请求体类型不对（接口只接受 JSON）",
+        422: "请求参数或内容不正确", 429: "请求过于频繁", 503: "依赖的外部组件不可用",
+    }.items()
+}

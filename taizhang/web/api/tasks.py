@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
+from taizhang.documents import service as documents
 from taizhang.ledger import service as ledger
+from taizhang.ledger.service import summaries
 from taizhang.reporting import service as reporting
 from taizhang.supervision import service as supervision
 from taizhang.web.api.schemas import (
@@ -21,11 +24,14 @@ from taizhang.web.api.schemas import (
     PageOut,
     ReportIn,
     ReportOut,
+    RollupOut,
     TaskDetailOut,
+    TaskHistoryOut,
     TaskOut,
 )
 from taizhang.web.api.views import report_out, task_detail_out
 from taizhang.web.deps import Login, ReadSession, WriteSession, permit
+from taizhang.web.downloads import download
 
 router = APIRouter(prefix="/tasks", tags=["任务"])
 
@@ -41,15 +47,34 @@ def list_tasks(
     due_before: Annotated[date | None, Query(description="在此日期之前到期")] = None,
     q: Annotated[str | None, Query(max_length=100, description="标题或内容包含的文字")] = None,
     include_subtasks: Annotated[bool | None, Query(description="是否列出子任务")] = None,
+    lead_unit_id: Annotated[int | None, Query(ge=1, description="牵头单位 id")] = None,
+    open: Annotated[bool, Query(description="只列未完成的任务")] = False,
+    overdue: Annotated[bool, Query(description="只列逾期未完成的任务（完成时限早于台账计算日）")] = False,
     sort: Annotated[str, Query(pattern="^(document|due|light|updated)$")] = "document",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PageOut[TaskOut]:
     page = ledger.list_tasks(session=session, actor=login.actor, unit=unit, section=section, light=light,
-                             status=status, due_before=due_before, q=q, include_subtasks=include_subtasks, sort=sort,
-                             limit=limit, offset=offset)
+                             status=status, due_before=due_before, q=q, include_subtasks=include_subtasks,
+                             lead_unit_id=lead_unit_id, open_only=open, overdue=overdue, sort=sort, limit=limit,
+                             offset=offset)
     return PageOut[TaskOut](items=[TaskOut.model_validate(t) for t in page.items], total=page.total,
                             limit=page.limit, offset=page.offset)
+
+
+@router.get("/rollup", summary="按完成状态汇总：某单位及其下属单位牵头的任务（市政府即全市）", response_model=RollupOut)
+def rollup(login: Annotated[Login, permit("task.view")], session: ReadSession,
+           unit_id: Annotated[int | None, Query(ge=1, description="单位 id（填报员默认本单位）")] = None) -> RollupOut:
+    return RollupOut.model_validate(summaries.unit_rollup(unit_id, session=session, actor=login.actor))
+
+
+@router.get("/export", summary="导出某单位及其下属单位的全部任务（市政府即全市台账；Excel 或 CSV）",
+            response_class=Response)
+def export(login: Annotated[Login, permit("ledger.export")], session: WriteSession,
+           unit_id: Annotated[int | None, Query(ge=1, description="单位 id（填报员默认本单位）")] = None,
+           format: Annotated[Literal["xlsx", "csv"], Query(description="文件格式")] = "xlsx") -> Response:
+    file = documents.export_unit_ledger(unit_id, session=session, actor=login.actor, fmt=format)
+    return download(file.data, file.filename, file.content_type)
 
 
 @router.get("/{task_id}", summary="任务详情：指标、审核通过的完成值、预警灯、子任务汇总", response_model=TaskDetailOut)
@@ -88,17 +113,33 @@ def override(task_id: int, body: OverrideIn, login: Annotated[Login, permit("lig
     return OverrideOut.model_validate(row)
 
 
+@router.get("/{task_id}/history", summary="任务概要与最近的报送（每次报送一条，新的在前）", response_model=TaskHistoryOut)
+def history(task_id: int, login: Annotated[Login, permit("report.view")], session: ReadSession,
+            limit: Annotated[int, Query(ge=1, le=100)] = 20) -> TaskHistoryOut:
+    h = summaries.task_history(task_id, session=session, actor=login.actor, limit=limit)
+    return TaskHistoryOut.model_validate({
+        **{k: getattr(h, k) for k in ("id", "title", "status", "light", "depth", "start_date", "due_date", "closed_on",
+                                      "indicators", "submissions")},
+        "lead_unit": {"id": h.lead_unit_id, "name": h.lead_unit} if h.lead_unit_id else None,
+        "co_units": [{"id": i, "name": n} for i, n in h.co_units],
+        "parent": {"id": h.parent[0], "title": h.parent[1]} if h.parent else None,
+    })
+
+
 @router.get("/{task_id}/reports", summary="任务的进展报告（含各版本审核记录）", response_model=list[ReportOut])
 def reports(task_id: int, login: Annotated[Login, permit("report.view")], session: ReadSession) -> list[ReportOut]:
     return [report_out(r) for r in reporting.task_reports(task_id, session=session, actor=login.actor)]
 
 
-@router.put("/{task_id}/reports/{period}", summary="保存本单位本期进展（草稿）", response_model=ReportOut)
+@router.put("/{task_id}/reports/{period}", summary="保存本单位本期进展（草稿；submit=true 则保存并报送）",
+            response_model=ReportOut)
 def save_report(task_id: int, period: str, body: ReportIn, login: Annotated[Login, permit("report.write")],
-                session: WriteSession) -> ReportOut:
+                session: WriteSession,
+                submit: Annotated[bool, Query(description="保存后在同一事务中报送")] = False) -> ReportOut:
     data = reporting.ReportInput(progress=body.progress, problems=body.problems, next_steps=body.next_steps,
                                  claimed_status=body.claimed_status, values=dict(body.values))
-    return report_out(reporting.save_report(task_id, period, data, session=session, actor=login.actor))
+    return report_out(reporting.save_report(task_id, period, data, session=session, actor=login.actor,
+                                            submit=submit))
 
 
 @router.get("/{task_id}/reports/{period}/compiled", summary="牵头单位汇总底稿：配合单位报送与子任务审核值",

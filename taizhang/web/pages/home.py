@@ -5,18 +5,25 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
+from taizhang.auth.permissions import AUDIT_ADMIN, SECURITY_ADMIN, require
 from taizhang.overview import service as overview
 from taizhang.supervision import service as supervision
 from taizhang.web.deps import Login, ReadSession, permit
 from taizhang.web.pages.common import page
 
 router = APIRouter(include_in_schema=False)
+ADMIN_HOMES = {SECURITY_ADMIN: "/admin/users", AUDIT_ADMIN: "/audit"}
 
 
 @router.get("/", name="home")
-def home(request: Request, login: Annotated[Login, permit("task.view")], session: ReadSession) -> Response:
+def home(request: Request, login: Annotated[Login, permit("account.session")], session: ReadSession) -> Response:
+    """The role's own start page: the 工作台 for the business; the security and audit administrators,
+    who have no business access (三权分立), start on their own pages."""
+    if login.user.role in ADMIN_HOMES:
+        return RedirectResponse(ADMIN_HOMES[login.user.role], status_code=303)
+    require(login.actor, "task.view")
     bench = overview.workbench(session=session, actor=login.actor)
     return page(request, "home.html", session=session, login=login, bench=bench)
 

@@ -50,7 +50,9 @@ def task_list(
     view = ledger.current_policy(session=session, actor=login.actor)
     query = {k: v for k, v in {**filters, "sort": sort}.items() if v not in (None, "")}
     template = "_task_table.html" if request.headers.get("HX-Request") else "tasks.html"
+    export = {k: v for k, v in {"unit": unit, "section": section, "light": light}.items() if v not in (None, "")}
     return page(request, template, session=session, login=login, result=result, filters=filters, sort=sort,
+                can_export=allowed(login.actor, "ledger.export"), export_query=urlencode(export),
                 sections=view.sections if view else [], statuses=TASK_STATUSES, sorts=ledger.SORTS,
                 page_no=page_no, pages=max(1, -(-result.total // PAGE_SIZE)), query=urlencode(query))
 

@@ -10,7 +10,7 @@
       echarts.init(el).setOption({
         title: { text: s.name, textStyle: { fontSize: 13 } },
         tooltip: { trigger: "axis", renderMode: "richText" },
-        legend: { top: 22 }, grid: { top: 56, left: 8, right: 16, bottom: 8, containLabel: true },
+        legend: { top: 30 }, grid: { top: 66, left: 8, right: 16, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: s.labels },
         yAxis: { type: "value", name: s.unit, max: function (v) { return Math.max(v.max, s.target || 0); } },
         series: [
