@@ -95,11 +95,10 @@ class SharedWindow:
             if dialect == "postgresql":  # a lost count after a crash does not matter; skip the wait for disk
                 session.connection().exec_driver_sql("SET LOCAL synchronous_commit = off")
             insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RateCount)
-            for k in sorted(pending):  # one order for every process: no deadlocks between them
-                statement = insert.values(key=k, window_start=start, count=pending[k])
-                session.execute(statement.on_conflict_do_update(
-                    index_elements=[RateCount.key, RateCount.window_start],
-                    set_={"count": RateCount.count + statement.excluded.count}))
+            add = insert.on_conflict_do_update(index_elements=[RateCount.key, RateCount.window_start],
+                                               set_={"count": RateCount.count + insert.excluded.count})
+            if pending:  # one statement, many rows, in one key order for every process: no deadlocks
+                session.execute(add, [{"key": k, "window_start": start, "count": pending[k]} for k in sorted(pending)])
             if sweep:  # once per window and process: forget the windows before the last
                 session.execute(delete(RateCount).where(RateCount.window_start < start - self.window))
             rows = session.execute(select(RateCount.key, RateCount.count)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from taizhang.audit.service import record
 from taizhang.auth.permissions import Actor, require
-from taizhang.errors import Conflict, PermissionDenied, ValidationFailed
+from taizhang.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from taizhang.ledger.models import Assignment, Indicator, Policy, Task, Unit
 from taizhang.ledger.periods import Cadence
 from taizhang.ledger.rollup import subtargets_mismatch
@@ -180,7 +180,7 @@ def configure_policy(
     require(actor, "policy.configure")
     policy = session.get(Policy, policy_id)
     if policy is None:
-        raise ValidationFailed("政策文件不存在。")
+        raise NotFound("政策文件不存在。")
     try:
         Cadence(kind=cadence or policy.cadence, due_day=due_day if due_day is not None else policy.due_day)
         Thresholds(**{k: Decimal(str(v)) if k.endswith("_pp") else v for k, v in (thresholds or {}).items()})
