@@ -167,7 +167,7 @@ def tasks_command(
 ) -> None:
     """列出当前台账中的任务。"""
     from taizhang.auth.permissions import Actor
-    from taizhang.exports.ledger_xlsx import due_text, indicator_text, units_text
+    from taizhang.exports.wording import due_text, indicator_text, units_text
     from taizhang.ledger.service import list_tasks
     from taizhang.ledger.vocabulary import status_label
 

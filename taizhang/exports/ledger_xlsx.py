@@ -12,12 +12,13 @@ import re
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from taizhang.exports.rows import IndicatorLine, LedgerBook, LedgerLine, tally
 from taizhang.exports.safe import cell_value, csv_bytes
+from taizhang.exports.sheet_style import BORDER, FONT, write_header
 from taizhang.exports.wording import chinese_number, due_text, indicator_text, number_format, units_text
 from taizhang.ledger.vocabulary import LIGHT_LABELS, status_label
 
@@ -36,10 +37,6 @@ PER_INDICATOR = ("量化指标", "本期完成值", "累计完成值", "完成�
 SUMMARY_HEADERS = ("类别", "任务数", "已完成", "达进度", "欠进度", "逾期", "暂无评价", "红灯", "橙灯", "黄灯", "蓝灯",
                    "绿灯")
 TITLE_ROW, SUBTITLE_ROW, HEADER_ROW = 1, 2, 3
-FONT = "仿宋"
-_thin = Side(style="thin", color="000000")
-BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 LIGHT_FILLS = {
     "red": PatternFill("solid", fgColor="F8696B"),
     "orange": PatternFill("solid", fgColor="F4B183"),
@@ -57,7 +54,7 @@ def ledger_workbook(book: LedgerBook) -> bytes:
         ws = wb.create_sheet(_sheet_name(section.no, section.title))
         _title_block(ws, book, len(HEADERS), f"（{section.title}）" if section.title else "",
                      f"共{sum(1 for line in section.lines if line.counted)}项任务")
-        _header(ws, COLUMNS)
+        write_header(ws, HEADER_ROW, COLUMNS)
         ws.freeze_panes = ws.cell(HEADER_ROW + 1, _COL["具体措施"])
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(HEADERS))}{HEADER_ROW}"
         row = HEADER_ROW + 1
@@ -94,17 +91,6 @@ def _title_block(ws: Worksheet, book: LedgerBook, width: int, suffix: str, count
     sub.font = Font(name=FONT, size=11)
     sub.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[SUBTITLE_ROW].height = 22
-
-
-def _header(ws: Worksheet, columns) -> None:
-    for col, (name, width) in enumerate(columns, start=1):
-        cell = ws.cell(HEADER_ROW, col, name)
-        cell.font = Font(name="黑体", size=12, bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[HEADER_ROW].height = 30
 
 
 def _line_values(line: LedgerLine) -> list[list[object]]:
@@ -190,7 +176,7 @@ def _summary_sheet(ws: Worksheet, book: LedgerBook) -> None:
     ws.title = "汇总"
     counted = [line for line in book.lines if line.counted]
     _title_block(ws, book, len(SUMMARY_HEADERS), "（汇总）", f"共{len(counted)}项任务（子任务计入上级任务）")
-    _header(ws, [(name, 16 if n == 0 else 9) for n, name in enumerate(SUMMARY_HEADERS)])
+    write_header(ws, HEADER_ROW, [(name, 16 if n == 0 else 9) for n, name in enumerate(SUMMARY_HEADERS)])
     ws.column_dimensions["A"].width = 24
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 2)
     row = HEADER_ROW + 1

@@ -12,13 +12,14 @@ from __future__ import annotations
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from taizhang.exports.rows import TemplateBook, TemplateIndicator, TemplateTask
 from taizhang.exports.safe import cell_value
+from taizhang.exports.sheet_style import BORDER, FONT, write_header
 from taizhang.exports.wording import date_text, number_format
 
 SHEET = "进展填报"
@@ -39,11 +40,7 @@ STATUS_CHOICES = ("推进中", "已完成")
 ROLLED_UP = "由子任务汇总"
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3
 FIRST_ROW = HEADER_ROW + 1
-FONT = "仿宋"
-_thin = Side(style="thin", color="000000")
-BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 OPEN = Protection(locked=False)
 
 
@@ -89,14 +86,7 @@ def _title(ws: Worksheet, book: TemplateBook) -> None:
     cell.alignment = Alignment(wrap_text=True, vertical="center")
     ws.row_dimensions[NOTE_ROW].height = 48
     ws.cell(TITLE_ROW, IDENTITY, book.identity)
-    for col, (name, width) in enumerate(COLUMNS, start=1):
-        header = ws.cell(HEADER_ROW, col, name)
-        header.font = Font(name="黑体", size=12, bold=True)
-        header.fill = HEADER_FILL
-        header.border = BORDER
-        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[HEADER_ROW].height = 30
+    write_header(ws, HEADER_ROW, COLUMNS)
 
 
 def _task(ws: Worksheet, first: int, task: TemplateTask) -> int:
