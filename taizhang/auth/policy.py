@@ -1,9 +1,9 @@
 """Pure: the password and lockout rules (等保三级 身份鉴别), given as values, never read from settings here.
 
 A password must be long enough, mix enough character classes, not be one of the most common
-passwords (zxcvbn's 3000 most frequent plus a list common in China) nor merely one of them with
-digits or symbols around it, and not contain context words: the username, 赣州/ganzhou, the unit's
-name. The last few passwords cannot be reused; passwords expire after a number of days (0 = never).
+passwords (zxcvbn's 3000 most frequent, copied into data/common-passwords.txt, plus a list common in
+China) nor merely one of them with digits or symbols around it, and not contain context words: the
+username, 赣州/ganzhou, the unit's name. The last few passwords cannot be reused; passwords expire after a number of days (0 = never).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 
-COMMON_FROM_ZXCVBN = 3000
+PASSWORD_LISTS = ("common-passwords.txt", "common-passwords-zh.txt")  # in taizhang/auth/data/
 CONTEXT_WORDS = ("赣州", "ganzhou", "taizhang", "台账")
 
 
@@ -40,14 +40,15 @@ DEFAULT_PASSWORDS = PasswordPolicy()
 DEFAULT_LOCKOUT = LockoutPolicy()
 
 
+def read_password_list(name: str) -> list[str]:
+    """One of the bundled lists in taizhang/auth/data/, in file order, without comment lines."""
+    text = resources.files("taizhang.auth").joinpath("data", name).read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
-    words = list(FREQUENCY_LISTS["passwords"][:COMMON_FROM_ZXCVBN])
-    extra = resources.files("taizhang.auth").joinpath("data/common-passwords-zh.txt").read_text("utf-8")
-    words += [line.strip() for line in extra.splitlines() if line.strip() and not line.startswith("#")]
-    return frozenset(w.lower() for w in words)
+    return frozenset(word.lower() for name in PASSWORD_LISTS for word in read_password_list(name))
 
 
 def classes(password: str) -> int:

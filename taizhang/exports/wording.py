@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import cn2an
-
 from taizhang.ledger.rollup import format_quantity
 from taizhang.ledger.rows import IndicatorRow, TaskRow
 from taizhang.ledger.vocabulary import CMP_WORDS
+from taizhang.policy.numerals import int_to_chinese
 
 
 def indicator_text(i: IndicatorRow) -> str:
@@ -42,7 +41,7 @@ def units_text(names: list[str], open_list: bool = False) -> str:
 
 def chinese_number(n: int) -> str:
     """6 → 六, 12 → 十二 (section and heading numbers)."""
-    return cn2an.an2cn(n)
+    return int_to_chinese(n)
 
 
 def number_format(unit: str, value: Decimal | None) -> str:

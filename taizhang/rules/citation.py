@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cn2an
-
 from taizhang.errors import ConfigurationError
 from taizhang.policy.model import Policy
+from taizhang.policy.numerals import int_to_chinese
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class Citation:
 
 def measure_label(number: str) -> str:
     """``'1'`` or ``'一'`` → ``'（一）'``."""
-    chinese = number if not number.isdigit() else cn2an.an2cn(number)
+    chinese = number if not number.isdigit() else int_to_chinese(int(number))
     return f"（{chinese}）"
 
 

@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
-import cn2an
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from taizhang.policy.numerals import WRITABLE_BELOW, chinese_to_int, int_to_chinese, parse_number
 from taizhang.policy.parse import parse_text
 from taizhang.policy.serialize import quantity_value
 
@@ -97,18 +97,107 @@ def test_yi_yuan_round_trip(amount):
     assert (q[1], q[2], q[3]) == (amount, "元", ">=")
 
 
-@given(st.integers(min_value=1, max_value=99))
-def test_chinese_numeral_durations_round_trip(n):
-    written = cn2an.an2cn(n)
+@pytest.mark.parametrize(
+    ("written", "n"),
+    [("一", 1), ("三", 3), ("九", 9), ("十", 10), ("十五", 15), ("二十", 20), ("三十", 30), ("六十", 60),
+     ("九十", 90), ("九十九", 99), ("一百二十", 120)],
+)
+def test_chinese_numeral_durations(written, n):
     (q,) = quantities(f"在项目批复后{written}日内完成。")
     assert (q[1], q[2], q[3]) == (n, "日", "<=")
 
 
-@given(st.integers(min_value=1, max_value=36))
-def test_two_is_liang_or_er(n):
-    written = cn2an.an2cn(n).replace("二", "两") if n == 2 else cn2an.an2cn(n)
+@pytest.mark.parametrize(("written", "n"), [("两", 2), ("二", 2), ("三", 3), ("十二", 12), ("二十", 20), ("三十六", 36)])
+def test_two_is_liang_or_er(written, n):
     (q,) = quantities(f"期限{written}年。")
     assert q[1] == n
+
+
+# Chinese numerals, written out by hand: zeros inside a number are read once (一千零一), zeros
+# ending a 万 or 亿 group are not (二十万四千六百八十), a whole empty group is (一亿零四千…),
+# and a leading 一十 drops its 一 (十五, 十万) except in the legal capitals (壹拾).
+NUMERALS = [
+    (0, "零"), (1, "一"), (2, "二"), (9, "九"), (10, "十"), (11, "十一"), (19, "十九"), (20, "二十"),
+    (21, "二十一"), (99, "九十九"), (100, "一百"), (101, "一百零一"), (105, "一百零五"), (110, "一百一十"),
+    (115, "一百一十五"), (999, "九百九十九"), (1000, "一千"), (1001, "一千零一"), (1010, "一千零一十"),
+    (1100, "一千一百"), (2024, "二千零二十四"), (10_000, "一万"), (10_001, "一万零一"), (10_500, "一万零五百"),
+    (15_000, "一万五千"), (100_000, "十万"), (100_010, "十万零一十"), (110_000, "十一万"),
+    (204_680, "二十万四千六百八十"), (1_000_000, "一百万"), (3000_0000, "三千万"), (5000_0001, "五千万零一"),
+    (9999_9999, "九千九百九十九万九千九百九十九"), (1_0000_0000, "一亿"), (1_0000_0001, "一亿零一"),
+    (1_0001_0000, "一亿零一万"), (1_0500_0000, "一亿零五百万"), (1_0000_4332, "一亿零四千三百三十二"),
+    (10_0000_0500, "十亿零五百"), (32_5000_0000, "三十二亿五千万"), (200_0000_0000, "二百亿"),
+]
+CAPITALS = [
+    (0, "零"), (1, "壹"), (2, "贰"), (6, "陆"), (10, "壹拾"), (11, "壹拾壹"), (20, "贰拾"), (105, "壹佰零伍"),
+    (1001, "壹仟零壹"), (100_000, "壹拾万"), (3000_0000, "叁仟万"), (1_0000_0001, "壹亿零壹"),
+]
+
+
+@pytest.mark.parametrize(("n", "written"), NUMERALS)
+def test_int_to_chinese(n, written):
+    assert int_to_chinese(n) == written
+
+
+@pytest.mark.parametrize(("n", "written"), NUMERALS + CAPITALS)
+def test_chinese_to_int(n, written):
+    assert chinese_to_int(written) == n
+
+
+@pytest.mark.parametrize(("n", "written"), CAPITALS)
+def test_int_to_chinese_in_legal_capitals(n, written):
+    assert int_to_chinese(n, capital=True) == written
+
+
+@pytest.mark.parametrize(
+    ("written", "n"),
+    [("两", 2), ("两百", 200), ("两千万", 2000_0000), ("一十一", 11), ("〇", 0), ("一百五", 150), ("三万五", 35_000),
+     ("一百一", 110), ("一百十", 110), ("一千零十", 1010), ("二十万亿", 20_0000_0000_0000),
+     ("一千万亿", 1000_0000_0000_0000), ("十二万五千", 125_000)],
+)
+def test_chinese_to_int_reads_the_other_ways_numbers_are_written(written, n):
+    assert chinese_to_int(written) == n
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "百", "千", "万", "亿", "十百", "百十", "万万", "一万万", "十零", "一百零零五", "一千零五百",
+     "二〇二〇", "一二", "零五", "三百a", "5"],
+)
+def test_chinese_to_int_refuses_what_is_not_one_number(text):
+    with pytest.raises(ValueError):
+        chinese_to_int(text)
+
+
+@pytest.mark.parametrize("n", [-1, WRITABLE_BELOW, 1.5, True, "12"])
+def test_int_to_chinese_refuses_what_it_cannot_write(n):
+    with pytest.raises(ValueError):
+        int_to_chinese(n)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("3000", Decimal(3000)), ("3,000", Decimal(3000)), ("1.2", Decimal("1.2")), ("六十", Decimal(60)),
+     ("两", Decimal(2)), ("五点五", Decimal("5.5")), ("零点五", Decimal("0.5")), ("三点一四", Decimal("3.14")),
+     ("3千", Decimal(3000)), ("1.2万", Decimal(12_000)), ("3,000万", Decimal(3000_0000)), ("三千万", Decimal(3000_0000))],
+)
+def test_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "点五", "五点", "五点十", "二〇二〇"])
+def test_parse_number_refuses(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+@given(st.integers(min_value=0, max_value=99_999_999), st.booleans())
+def test_chinese_numerals_round_trip(n, capital):
+    assert chinese_to_int(int_to_chinese(n, capital=capital)) == n
+
+
+@given(st.integers(min_value=0, max_value=WRITABLE_BELOW - 1))
+def test_chinese_numerals_round_trip_up_to_a_trillion(n):
+    assert chinese_to_int(int_to_chinese(n)) == n
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from taizhang.auth import service as accounts
 from taizhang.auth.models import User
 from taizhang.auth.passwords import hash_password
 from taizhang.auth.permissions import Actor
-from taizhang.auth.policy import PasswordPolicy, password_problems
+from taizhang.auth.policy import PasswordPolicy, common_passwords, password_problems, read_password_list
 from taizhang.db.base import utcnow
 from taizhang.errors import ValidationFailed
 
@@ -50,13 +50,26 @@ def test_the_policy_is_configurable():
     assert password_problems("kite7river", POLICY) != []
 
 
-def test_the_refused_list_holds_the_3000_most_common_passwords():
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+@pytest.mark.parametrize("password", [
+    "password1234", "qwertyuiop12", "iloveyou2020", "sunshine1234", "football1234",
+    "Princess#2024", "Dragon!!1234", "Monkey12345!", "letmein12345",
+])
+def test_well_known_common_passwords_are_refused(password):
+    assert any("常见密码" in p for p in password_problems(password, POLICY))
 
-    from taizhang.auth.policy import common_passwords
-    top = FREQUENCY_LISTS["passwords"][:3000]
-    assert set(top) <= common_passwords()
-    assert "5201314" in common_passwords()  # and the Chinese list
+
+def test_the_vendored_list_is_zxcvbns_3000_most_common_in_order():
+    top = read_password_list("common-passwords.txt")
+    assert len(top) == len(set(top)) == 3000
+    assert top[:4] == ["123456", "password", "12345678", "qwerty"]  # zxcvbn's order: most frequent first
+    assert {"iloveyou", "dragon", "monkey", "letmein", "sunshine", "football"} <= set(top)
+
+
+def test_the_refused_set_is_both_lists():
+    refused = common_passwords()
+    assert {"123456", "password", "qwerty", "dragon"} <= refused
+    assert {"5201314", "woaini1314"} <= refused  # the Chinese list
+    assert GOOD.lower() not in refused
 
 
 def test_hashes_are_argon2id(session):

@@ -12,11 +12,11 @@ import re
 import zipfile
 from io import BytesIO
 
-import cn2an
 import docx
 from lxml import etree
 
 from taizhang.errors import CorruptDocument, DocumentTooLarge
+from taizhang.policy.numerals import int_to_chinese
 
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 10_000
@@ -149,7 +149,7 @@ def _owner_row(cell: etree._Element) -> etree._Element | None:
 
 
 def _chinese(n: int) -> str:
-    return cn2an.an2cn(n)
+    return int_to_chinese(n)
 
 
 def _roman(n: int) -> str:
@@ -175,8 +175,8 @@ _FORMATS = {
     "japaneseCounting": _chinese,
     "taiwaneseCounting": _chinese,
     "ideographDigital": lambda n: str(n).translate(str.maketrans("0123456789", "〇一二三四五六七八九")),
-    "chineseLegalSimplified": lambda n: cn2an.an2cn(n, "up"),
-    "ideographLegalTraditional": lambda n: cn2an.an2cn(n, "up"),
+    "chineseLegalSimplified": lambda n: int_to_chinese(n, capital=True),
+    "ideographLegalTraditional": lambda n: int_to_chinese(n, capital=True),
     "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],
     "ideographZodiac": lambda n: "子丑寅卯辰巳午未申酉戌亥"[(n - 1) % 12],
     "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
