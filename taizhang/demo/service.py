@@ -225,7 +225,7 @@ def _notices(session, tasks, users, office) -> None:
                                      today=date.fromordinal(day.toordinal() + 1))
     twelve = tasks["12"]
     supervision.issue_notice(twelve.id, session=session, actor=office, reason="8月、9月进展仍未报送，发蓝色督办单。",
-                             today=date(2020, 10, 9))
+                             today=date(2020, 10, 12))
 
 
 def _contributions(session, tasks, users) -> None:

@@ -95,6 +95,8 @@ def _parse(cadence: Cadence, period: str) -> tuple[int, int]:
     if match is None:
         raise ValueError(f"报送期“{period}”与报送周期不符，应写作 {_EXAMPLES[cadence.kind]} 这样的形式。")
     year, n = int(match[1]), int(match[2])
+    if not 1900 <= year <= 2999:  # keeps the previous and next period inside the calendar
+        raise ValueError(f"报送期“{period}”的年份无效，应在1900年至2999年之间。")
     if cadence.kind == "monthly" and not 1 <= n <= 12:
         raise ValueError(f"报送期“{period}”的月份无效。")
     if cadence.kind == "weekly" and not 1 <= n <= date(year, 12, 28).isocalendar().week:

@@ -30,6 +30,7 @@ from taizhang.ledger.service.lights import (
 )
 from taizhang.ledger.status import Override, task_light
 from taizhang.ledger.vocabulary import NOTICE_STEPS
+from taizhang.supervision.holidays import work_calendar
 from taizhang.supervision.models import LightOverride, Notice
 
 NOT_FOUND = "没有这份催办/督办单，或您无权查看。"
@@ -69,11 +70,12 @@ def urging_list(*, session: Session, actor: Actor, today: date | None = None) ->
     by_id = {t.id: t for t in tasks}
     notices = _notices_by_key(session, [i.key for i in items])
     units = {u.id: u.short_name for u in session.scalars(select(Unit))}
+    work = work_calendar()
     rows = []
     for item in items:
         history = notices.get(item.key, [])
         rows.append(UrgeRow(item=item, task_title=by_id[item.task_id].title, unit_name=units.get(item.unit_id, "—"),
-                            next=next_step(_records(history), day), notices=history))
+                            next=next_step(_records(history), day, calendar=work), notices=history))
     return rows
 
 
@@ -94,7 +96,8 @@ def issue_notice(
     task_id: int, *, session: Session, actor: Actor, reason: str, body: str = "", item_key: str | None = None,
     start_at: str = "reminder", unit_id: int | None = None, today: date | None = None,
 ) -> Notice:
-    """Send the next step of the ladder for an item (or start higher for an urgent one)."""
+    """Send the next step of the ladder for an item (or start higher for an urgent one). Its time to
+    answer is counted in working days on the shipped holiday calendar (``holidays.work_calendar``)."""
     require(actor, "notice.issue")
     task = visible_task(session, actor, task_id)
     if start_at not in NOTICE_STEPS:
@@ -109,7 +112,7 @@ def issue_notice(
         raise ValidationFailed("催办事项与任务不符。")
     day = as_of(session, today)
     history = session.scalars(select(Notice).where(Notice.item_key == key).order_by(Notice.id)).all()
-    step = next_step(_records(list(history)), day, start_at=start_at)
+    step = next_step(_records(list(history)), day, calendar=work_calendar(), start_at=start_at)
     if step is None:
         raise Conflict("该事项的上一份催办/督办单尚在办理时限内或已答复，暂不能升级；到期未答复后才能发下一级。")
     notice = Notice(task_id=task.id, unit_id=unit_id, step=step.step, item_key=key, reason=reason.strip(),

@@ -30,6 +30,7 @@ from taizhang.errors import PermissionDenied
 from taizhang.exports.rows import Counts
 from tests.conftest import ROOT
 from tests.documents.conftest import RENDERED
+from tests.needs import need
 
 ARTIFACTS = ROOT / "test-artifacts"
 SUMMARY = ("截至2020年9月30日，《关于做好“六稳”工作落实“六保”任务的若干措施》共有重点任务23项，其中已完成0项，"
@@ -141,6 +142,9 @@ def test_the_pdf_falls_back_to_noto_when_the_official_faces_are_absent(monkeypat
 
 @pytest.mark.slow
 def test_the_pdf_and_its_first_page(filled, backend):
+    need(convert.soffice() is not None, "LibreOffice（soffice）", "sudo apt-get install libreoffice-writer-nogui")
+    need(shutil.which("pdftoppm") is not None, "poppler-utils（pdftoppm，把 PDF 首页渲染为 PNG）",
+         "sudo apt-get install poppler-utils")
     file = bulletin_file(session=filled.session, actor=Actor.system(), period="2020-09", pdf=True)
     assert file.content_type == "application/pdf" and file.data.startswith(b"%PDF")
     with pdfplumber.open(BytesIO(file.data)) as pdf:
@@ -153,7 +157,6 @@ def test_the_pdf_and_its_first_page(filled, backend):
     assert "四、下一步工作要求" in words and "赣州市人民政府督查室" in words
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "bulletin-2020-09.pdf").write_bytes(file.data)
-    assert shutil.which("pdftoppm"), "需要 poppler-utils（pdftoppm）把 PDF 首页渲染为 PNG"
     stem = ARTIFACTS / f"bulletin-2020-09-page1-{backend}"
     subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
                     str(ARTIFACTS / "bulletin-2020-09.pdf"), str(stem)], check=True, timeout=120)

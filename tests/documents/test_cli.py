@@ -8,8 +8,10 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from taizhang.cli import app
+from taizhang.documents import convert
 from taizhang.settings import get_settings
 from tests.conftest import SEED
+from tests.needs import need
 
 
 @pytest.fixture
@@ -61,6 +63,7 @@ def test_import_still_takes_a_policy_file(cli):
 
 @pytest.mark.slow
 def test_the_bulletin_as_pdf(cli, tmp_path):
+    need(convert.soffice() is not None, "LibreOffice（soffice）", "sudo apt-get install libreoffice-writer-nogui")
     cli("demo")
     word = tmp_path / "通报.docx"
     result = cli("bulletin", "--period", "2020-09", "-o", word, "--pdf")

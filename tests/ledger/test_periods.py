@@ -114,7 +114,8 @@ def test_dates_read_the_chinese_way():
 
 @pytest.mark.parametrize(
     ("cadence", "period"),
-    [(MONTHLY, "2020-13"), (MONTHLY, "2020-9"), (MONTHLY, "2020-Q3"), (WEEKLY, "2020-W54"), (QUARTERLY, "2020-Q5")],
+    [(MONTHLY, "2020-13"), (MONTHLY, "2020-9"), (MONTHLY, "2020-Q3"), (WEEKLY, "2020-W54"), (QUARTERLY, "2020-Q5"),
+     (MONTHLY, "0001-01"), (QUARTERLY, "9999-Q4")],  # years whose neighbouring periods fall off the calendar
 )
 def test_malformed_period_keys_are_refused_in_chinese(cadence, period):
     with pytest.raises(ValueError, match="报送期"):

@@ -28,10 +28,10 @@ def test_clauses_and_parameters_cite_the_document(name):
     text = bound.document.text
     citation = bound.citation
     assert text[citation.span[0]:citation.span[1]] == citation.quote
-    for values in bound.parameters.history.values():
-        for value in values:
-            if value.citation.span:
-                assert text[value.citation.span[0]:value.citation.span[1]] == value.citation.quote
+    spanned = [v.citation for values in bound.parameters.history.values() for v in values if v.citation.span]
+    assert spanned, f"{name} 的参数没有一条引自本文件（带位置）"
+    for citation in spanned:
+        assert text[citation.span[0]:citation.span[1]] == citation.quote
 
 
 @pytest.mark.parametrize("name", RULES)
@@ -48,9 +48,10 @@ def test_each_example_is_eligible_and_every_condition_cites_a_clause(name):
     bound = rule_book()[name]
     result = evaluate_one(bound, bound.rule.example, on=date(2020, 9, 1))
     assert result.eligible is True, result.why_not
-    for line in result.trace:
-        if line.kind == "condition" and line.key != "period":
-            assert line.citation is not None, line.label
+    conditions = [line for line in result.trace if line.kind == "condition" and line.key != "period"]
+    assert conditions, f"{name} 的计算过程中没有条件"
+    for line in conditions:
+        assert line.citation is not None, line.label
 
 
 @pytest.mark.parametrize("name", RULES)

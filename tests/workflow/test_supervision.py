@@ -33,7 +33,9 @@ def _urge(world, today, **kwargs):
 
 def test_a_reminder_reaches_the_units_inbox_unread_until_read(world):
     _, notice = _urge(world, SEPT_26)
-    assert (notice.step, notice.answer_by) == ("reminder", date(2020, 9, 30))  # Sat 26 + 3 working days
+    # A reminder is answered within 3 working days, counted on the shipped 2020 calendar from the day
+    # after issue: Sun 27 Sept is a make-up working day (1), Mon 28 (2), Tue 29 (3) → 29 September.
+    assert (notice.step, notice.answer_by) == ("reminder", date(2020, 9, 29))
     unit = world.actor("市政府金融办")
     notices, unread = supervision.inbox(session=world.session, actor=unit)
     assert [n.id for n in notices] == [notice.id] and unread == 1
@@ -46,12 +48,15 @@ def test_a_reminder_reaches_the_units_inbox_unread_until_read(world):
 
 def test_escalation_waits_for_the_time_limit_then_climbs_one_step(world):
     item, first = _urge(world, SEPT_26)
+    assert first.answer_by == date(2020, 9, 29)
     with pytest.raises(Conflict, match="尚在办理时限内"):
         supervision.issue_notice(item.task_id, session=world.session, actor=world.office, reason=item.text,
                                  item_key=item.key, today=date(2020, 9, 29))
     second = supervision.issue_notice(item.task_id, session=world.session, actor=world.office, reason=item.text,
-                                      item_key=item.key, today=date(2020, 10, 2))
-    assert second.step == "blue"
+                                      item_key=item.key, today=date(2020, 9, 30))
+    # A blue notice has 5 working days. After Wed 30 Sept: 1–8 October is the National Day holiday,
+    # then Fri 9 Oct (1), Sat 10 Oct, a make-up working day (2), Mon 12 (3), Tue 13 (4), Wed 14 (5).
+    assert (second.step, second.answer_by) == ("blue", date(2020, 10, 14))
 
 
 def test_an_urgent_item_may_start_higher(world):
