@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from taizhang.errors import ValidationFailed
+
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
@@ -23,3 +25,12 @@ def moment(day: date) -> datetime:
     if day == local_today():
         return datetime.now(LOCAL_TZ)
     return datetime.combine(day, time(12, 0), LOCAL_TZ)
+
+
+def parse_day(text: str, field: str) -> date:
+    """A day typed by a person (YYYY-MM-DD) in the option or form field named ``field``."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"{field} 的值“{text}”不是有效日期，请使用 YYYY-MM-DD 格式，如 2020-12-31。",
+                               details=[{"field": field, "value": text, "reason": "不是有效日期，请使用 YYYY-MM-DD 格式"}]) from None

@@ -6,6 +6,11 @@ writing, and the manifest (each table's row count and content checksum, the sche
 time) is computed from that same snapshot: from the copy on SQLite, inside the exported snapshot
 ``pg_dump`` reads on PostgreSQL. Restoring checks the archive, puts the database back, computes the
 manifest of what is now there and fails loudly on any difference. Both are audited.
+
+This module is the service of those two use cases: ``create_backup`` and ``restore_backup`` each check
+the permission, do the work and own the one row they write, the audit event — appended through
+``audit.service.record`` in a transaction of their own and committed here, as every service commits
+its writes. The CLI only opens the database, calls one of them and prints the result.
 """
 
 from __future__ import annotations
@@ -394,7 +399,8 @@ def _file_sha256(path: Path) -> str:
 
 
 def _audit(database: Database, action: str, actor: Actor, *, detail: dict, outcome: str = "success") -> bool:
-    """Record the event when the schema is current (an older audit table cannot take it); true if recorded."""
+    """Record the event in a transaction of its own when the schema is current (an older audit table
+    cannot take it); true if recorded."""
     if current_revision(database.engine) != head_revision():
         return False
     with database.writing() as session:

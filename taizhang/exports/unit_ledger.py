@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from taizhang.exports.safe import cell_value, csv_bytes
-from taizhang.ledger.service.summaries import LedgerRow
+from taizhang.ledger.rows import LedgerRow
 from taizhang.ledger.vocabulary import status_label
 
 HEADERS = ("任务编号", "上级任务", "任务", "牵头单位", "配合单位", "开始日期", "完成时限", "完成状态", "目标值", "计量单位",

@@ -62,12 +62,10 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 @handler("ledger.lights")
 def refresh_lights(context: JobContext) -> dict[str, Any]:
     """The daily light and completion-status refresh of every task (``taizhang lights``)."""
-    from taizhang.ledger.service import refresh_all
+    from taizhang.ledger.service import refresh_ledger
 
     with context.database.writing() as session:
-        count = refresh_all(session=session)
-        session.commit()
-    return {"tasks": count}
+        return {"tasks": refresh_ledger(session=session)}
 
 
 DAILY = ("ledger.lights",)

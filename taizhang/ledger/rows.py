@@ -118,6 +118,24 @@ class LedgerExport:
 
 
 @dataclass(frozen=True)
+class LedgerRow:
+    """One task of a unit's whole ledger, flat (``exports.unit_ledger``)."""
+
+    id: int
+    parent_id: int | None
+    title: str
+    lead_unit: str
+    co_units: str
+    start_date: date | None
+    due_date: date | None
+    status: str
+    target: Decimal | None
+    value_unit: str
+    latest_actual: Decimal | None
+    latest_progress: str
+
+
+@dataclass(frozen=True)
 class IndicatorProgress:
     id: int
     name: str
@@ -169,3 +187,53 @@ class TaskDetail:
     viewer_leads: bool  # the viewer's unit leads this task (or the viewer is the office)
     viewer_assigned: bool  # the viewer's unit is lead or co-unit of this task
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Submission:
+    version_id: int
+    report_id: int
+    period: str
+    unit_id: int
+    version: int
+    submitted_at: datetime
+    progress: str
+    values: dict[int, Decimal]
+
+
+@dataclass(frozen=True)
+class IndicatorLatest:
+    id: int
+    name: str
+    target_value: Decimal
+    unit: str
+    cmp: str
+    latest_actual: Decimal | None  # from the newest submission that gives a figure, whoever sent it
+
+
+@dataclass(frozen=True)
+class TaskHistory:
+    id: int
+    title: str
+    status: str
+    light: str
+    depth: int
+    start_date: date | None
+    due_date: date | None
+    closed_on: date | None
+    lead_unit_id: int | None
+    lead_unit: str
+    co_units: list[tuple[int, str]]
+    parent: tuple[int, str] | None
+    indicators: list[IndicatorLatest]
+    submissions: list[Submission]  # newest first
+
+
+@dataclass(frozen=True)
+class Rollup:
+    unit_id: int | None
+    unit_name: str
+    total: int
+    by_status: dict[str, int]
+    completed: int
+    completion_ratio: Decimal  # completed / all, 4 places

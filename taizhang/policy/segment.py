@@ -13,33 +13,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from taizhang.policy.numerals import parse_number
-from taizhang.policy.text import TextView
+from taizhang.policy.markers import LABEL_LINE, is_date_line, match_marker
+from taizhang.policy.text import TextView, fold_char
 
 MAX_LEVELS = 3
-
-_CN = "零〇一二三四五六七八九十百"
-MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("part", re.compile(rf"第([{_CN}]+)(?:部分|篇)[ 　]*")),
-    ("chapter", re.compile(rf"第([{_CN}]+)章[ 　]*")),
-    ("article", re.compile(rf"第([{_CN}]+)条[ 　]*")),
-    ("cn", re.compile(rf"([{_CN}]+)[、.](?=\S)")),
-    ("paren_cn", re.compile(rf"\(([{_CN}]+)\)[、.]?")),
-    ("paren_arabic", re.compile(r"\((\d{1,3})\)[、.]?")),
-    ("arabic", re.compile(r"(\d{1,3})(?:[、]|\.(?!\d))")),
-    ("circled", re.compile(r"([①-⑳])")),
-)
 
 # Paragraphs that close a document rather than continue its last measure.
 CLOSING = re.compile(
     r"^(?:各地各部门|各地、各部门|各县[(（]市、区[)）]|各级各部门|各单位|各有关单位|本(?:措施|方案|意见|办法|通知|规定|细则)"
     r"|以上(?:措施|政策)|附件|附表|抄送|抄报|主送|此件|\(此件|联系人|联系电话)"
 )
-# Lines that carry a measure's attributes (units, leaders, time limits) rather than new text.
-LABEL_LINE = re.compile(
-    r"^(?:(?:牵头|责任|配合|协同|协办|主办|主责|参与)(?:负责|责任)?(?:单位|部门|领导)|完成时限|时间节点|完成时间)\s*[:：]"
-)
-_DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$|^[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$")
 
 
 @dataclass
@@ -68,30 +51,6 @@ class Outline:
     @property
     def depth(self) -> int:
         return 1 + max((i.level for i in self.items), default=-1)
-
-
-def _marker_number(kind: str, raw: str) -> int | None:
-    if kind == "circled":
-        return ord(raw) - ord("①") + 1
-    try:
-        return int(parse_number(raw))
-    except ValueError:
-        return None
-
-
-def match_marker(view: str, pos: int) -> tuple[str, int, int] | None:
-    """(kind, number, end) of a numbering marker starting at ``pos``, if any."""
-    for kind, pattern in MARKERS:
-        m = pattern.match(view, pos)
-        if m:
-            number = _marker_number(kind, m.group(1))
-            if number is not None and number > 0:
-                return kind, number, m.end()
-    return None
-
-
-def is_date_line(line: str) -> bool:
-    return bool(_DATE_LINE.match(line.strip()))
 
 
 def outline(tv: TextView, *, ends_measure: Callable[[str], bool] | None = None) -> Outline:
@@ -190,13 +149,6 @@ def _body_end(tv: TextView, last: Item, ends_measure: Callable[[str], bool] | No
 
 def leading_marker(text: str) -> str:
     """The numbering marker a measure's text starts with, as written ("（一）", "1.")."""
-    from taizhang.policy.text import fold_char
-
     folded = "".join(fold_char(c) for c in text[:12])
     found = match_marker(folded, 0)
     return text[: found[2]].strip() if found else ""
-
-
-def starts_new_block(line: str) -> bool:
-    """A (folded) line that begins a numbered item, a label line or a signature date."""
-    return bool(match_marker(line, 0)) or bool(LABEL_LINE.match(line)) or is_date_line(line)

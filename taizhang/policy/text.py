@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import opencc
 
+from taizhang.policy.markers import starts_new_block
 from taizhang.policy.model import Span
 
 _T2S = opencc.OpenCC("t2s")
@@ -159,8 +160,6 @@ def wrapped_lines(source: str, lines: list[tuple[int, int, int]], drop: set[int]
     A text is hard-wrapped when many lines share one full width. A full-width line continues on the
     next line unless the next line is indented or starts a numbered item or a label.
     """
-    from taizhang.policy.segment import starts_new_block
-
     kept = [(n, source[s:e]) for n, (s, e, _) in enumerate(lines) if n not in drop and source[s:e].strip()]
     # Wrapping by characters (plain text) or by visual width (PDF): whichever shows a common width.
     measures = (lambda t: len(t.strip()), lambda t: _width(t.strip()))

@@ -43,6 +43,16 @@ class ReportInput:
     values: dict[int, str | Decimal] | None = None  # indicator id → cumulative actual
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """An uploaded evidence file (佐证材料), and where and up to what size it may be stored."""
+
+    filename: str
+    data: bytes
+    storage: Path
+    max_bytes: int
+
+
 def visible_report(session: Session, actor: Actor, report_id: int) -> Report:
     """A report the actor may see: its own unit's, or any on a task the actor's unit leads."""
     report = session.get(Report, report_id)
@@ -57,11 +67,15 @@ def visible_report(session: Session, actor: Actor, report_id: int) -> Report:
 
 
 def save_report(task_id: int, period: str, data: ReportInput, *, session: Session, actor: Actor,
-                today: date | None = None, submit: bool = False) -> Report:
+                today: date | None = None, evidence: Evidence | None = None, submit: bool = False) -> Report:
     """Create or update the actor's unit's working copy for a period (a draft until submitted).
-    ``submit`` also submits it in the same transaction (保存并报送), so a concurrent save by the same
-    unit cannot slip in between and be submitted in its place."""
+
+    ``evidence`` is attached to it and ``submit`` submits it (保存并报送) in the same transaction:
+    either all of it is kept or, on any refusal, nothing — no draft, no file, no submission. A
+    concurrent save by the same unit cannot slip in between and be submitted in its place."""
     require(actor, "report.write")
+    if evidence is not None:
+        require(actor, "attachment.upload")
     task = visible_task(session, actor, task_id, lock=True)
     unit_id = _reporting_unit(actor, task)
     today = as_of(session, today)
@@ -78,14 +92,17 @@ def save_report(task_id: int, period: str, data: ReportInput, *, session: Sessio
     report.status = "draft"
     _set_values(session, report, task, data.values or {})
     session.flush()
+    attachment = _attach(report, evidence, session=session, actor=actor) if evidence else None
     submitted = _submit(report, task, session=session, actor=actor, today=today) if submit else None
     # Audit records last: appending to the chain serialises writers until the commit.
     record("report.save", session=session, actor=actor, object_type="report", object_id=report.id,
            detail={"task_id": task.id, "period": period})
+    if attachment:
+        _record_upload(attachment, session=session, actor=actor)
     if submitted:
         record("report.submit", session=session, actor=actor, object_type="report", object_id=report.id,
                detail=submitted)
-    session.commit()
+    _commit(session, evidence, attachment)
     return report
 
 
@@ -310,34 +327,54 @@ def pending_reviews(*, session: Session, actor: Actor, limit: int = 100) -> list
     ))
 
 
-def add_attachment(report_id: int, filename: str, data: bytes, *, session: Session, actor: Actor,
-                   storage: Path, max_bytes: int) -> Attachment:
-    """Store evidence outside the web root under a generated name; the type is checked by content."""
+def add_attachment(report_id: int, evidence: Evidence, *, session: Session, actor: Actor) -> Attachment:
+    """Attach evidence to a report the actor's unit has already saved."""
     require(actor, "attachment.upload")
     report = visible_report(session, actor, report_id)
     if report.unit_id != actor.unit_id:
         raise PermissionDenied("只能为本单位的进展报告上传附件。")
+    attachment = _attach(report, evidence, session=session, actor=actor)
+    _record_upload(attachment, session=session, actor=actor)
+    _commit(session, evidence, attachment)
+    return attachment
+
+
+def _attach(report: Report, evidence: Evidence, *, session: Session, actor: Actor) -> Attachment:
+    """The evidence's row, its type checked by content and its file named by us (no commit; the file is
+    written by ``_commit``)."""
     if report.status == "approved":
         raise InvalidTransition("报告已审核通过，不能再添加附件。")
-    name = Path(filename or "附件").name[:200]
-    kind = evidence_kind(data, name=name, max_bytes=max_bytes)
-    stored = f"{secrets.token_hex(16)}.{kind.extension}"
-    storage.mkdir(parents=True, exist_ok=True)
-    path = storage / stored
-    path.write_bytes(data)
-    try:
-        attachment = Attachment(report_id=report.id, original_name=name, stored_name=stored,
-                                content_type=kind.content_type, size=len(data),
-                                sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor.user_id)
-        session.add(attachment)
-        session.flush()
-        record("attachment.upload", session=session, actor=actor, object_type="attachment", object_id=attachment.id,
-               detail={"report_id": report.id, "name": name, "size": len(data), "type": kind.content_type})
+    name = Path(evidence.filename or "附件").name[:200]
+    kind = evidence_kind(evidence.data, name=name, max_bytes=evidence.max_bytes)
+    attachment = Attachment(report_id=report.id, original_name=name,
+                            stored_name=f"{secrets.token_hex(16)}.{kind.extension}", content_type=kind.content_type,
+                            size=len(evidence.data), sha256=hashlib.sha256(evidence.data).hexdigest(),
+                            uploaded_by=actor.user_id)
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def _record_upload(attachment: Attachment, *, session: Session, actor: Actor) -> None:
+    record("attachment.upload", session=session, actor=actor, object_type="attachment", object_id=attachment.id,
+           detail={"report_id": attachment.report_id, "name": attachment.original_name, "size": attachment.size,
+                   "type": attachment.content_type})
+
+
+def _commit(session: Session, evidence: Evidence | None, attachment: Attachment | None) -> None:
+    """Commit; an evidence file is stored (outside the web root) just before, and removed again when the
+    commit fails, so that a stored file exists exactly when its row does."""
+    if evidence is None or attachment is None:
         session.commit()
-    except Exception:
+        return
+    evidence.storage.mkdir(parents=True, exist_ok=True)
+    path = evidence.storage / attachment.stored_name
+    path.write_bytes(evidence.data)
+    try:
+        session.commit()
+    except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return attachment
 
 
 def open_attachment(attachment_id: int, *, session: Session, actor: Actor, storage: Path) -> tuple[Attachment, bytes]:

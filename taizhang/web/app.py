@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,6 +27,7 @@ from taizhang.errors import Conflict, NotAuthenticated, PasswordChangeRequired, 
 from taizhang.jobs.worker import BackgroundWorker
 from taizhang.settings import Settings, get_settings
 from taizhang.web import api
+from taizhang.web.api.schemas import error_response
 from taizhang.web.deps import SAFE_METHODS, SESSION_COOKIE
 from taizhang.web.pages import admin, auth, documents, home, policy, supervision, tasks
 from taizhang.web.pages import fulfillment as fulfillment_pages
@@ -168,18 +169,13 @@ async def _refusal(request: Request, limits: RateLimits) -> Response | None:
             log.warning("请求频率计数未能写入数据库，暂按本进程计数限流", exc_info=True)
     wait = limiter.wait(total)
     if wait:
-        message = "请求过于频繁，请稍后再试。"
-        headers = {"Retry-After": retry_after(wait)}
-        if _wants_json(request):
-            return JSONResponse({"error": {"code": "rate_limited", "message": message, "details": []}},
-                                status_code=429, headers=headers)
-        return render(request, "error.html", status_code=429, message=message, headers=headers)
+        return _error(request, 429, "rate_limited", "请求过于频繁，请稍后再试。",
+                      headers={"Retry-After": retry_after(wait)})
     if path.startswith("/api/") and request.method not in SAFE_METHODS and _has_body(request):
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in ("application/json", "multipart/form-data"):
-            return JSONResponse({"error": {"code": "unsupported_media_type", "details": [],
-                                           "message": "接口只接受 JSON（Content-Type: application/json）；上传文件请用 multipart/form-data。"}},
-                                status_code=415)
+            return error_response(415, "unsupported_media_type",
+                                  "接口只接受 JSON（Content-Type: application/json）；上传文件请用 multipart/form-data。")
     return None
 
 
@@ -191,35 +187,35 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _error(request: Request, status: int, code: str, message: str, details: Sequence[dict] = (),
+           headers: dict[str, str] | None = None) -> Response:
+    """An error as its caller reads it: the API's error body (``error_response``), or the error page."""
+    if _wants_json(request):
+        return error_response(status, code, message, details, headers)
+    return render(request, "error.html", status_code=status, message=message, headers=headers)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TaizhangError)
     async def taizhang_error(request: Request, exc: TaizhangError) -> Response:
-        if _wants_json(request):
-            return JSONResponse({"error": {"code": exc.code, "message": exc.message, "details": exc.details}},
-                                status_code=exc.status)
-        if isinstance(exc, NotAuthenticated):
-            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-        if isinstance(exc, PasswordChangeRequired):
-            return RedirectResponse("/account/password", status_code=303)
-        return render(request, "error.html", status_code=exc.status, message=exc.message)
+        if not _wants_json(request):  # a browser is sent to the page that lets it go on
+            if isinstance(exc, NotAuthenticated):
+                return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+            if isinstance(exc, PasswordChangeRequired):
+                return RedirectResponse("/account/password", status_code=303)
+        return _error(request, exc.status, exc.code, exc.message, exc.details)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         details = [{"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]} for e in exc.errors()]
         message = "请求参数不正确：" + "；".join(f"{d['field']}（{d['message']}）" for d in details)
-        if _wants_json(request):
-            return JSONResponse({"error": {"code": "invalid_request", "message": message, "details": details}},
-                                status_code=422)
-        return render(request, "error.html", status_code=422, message=message)
+        return _error(request, 422, "invalid_request", message, details)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         messages = {404: "页面不存在。", 405: "不支持此请求方式。"}
         message = messages.get(exc.status_code, "请求无法处理。")
-        if _wants_json(request):
-            return JSONResponse({"error": {"code": f"http_{exc.status_code}", "message": message, "details": []}},
-                                status_code=exc.status_code)
-        return render(request, "error.html", status_code=exc.status_code, message=message)
+        return _error(request, exc.status_code, f"http_{exc.status_code}", message)
 
     @app.exception_handler(DataError)
     @app.exception_handler(OverflowError)
@@ -238,9 +234,4 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         message = "服务器内部错误，请稍后重试；如问题持续，请联系系统管理员。"
-        if _wants_json(request):
-            response = JSONResponse({"error": {"code": "internal", "message": message, "details": []}},
-                                    status_code=500)
-        else:
-            response = render(request, "error.html", status_code=500, message=message)
-        return _with_headers(request, response)
+        return _with_headers(request, _error(request, 500, "internal", message))

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from taizhang.auth import service as accounts
 from taizhang.auth.models import User
@@ -29,6 +30,7 @@ from taizhang.auth.policy import LockoutPolicy, PasswordPolicy
 from taizhang.db.engine import Database
 from taizhang.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied
 from taizhang.privacy.crypto import DataKey, load_key
+from taizhang.reporting.service import Evidence
 from taizhang.settings import Settings
 
 SESSION_COOKIE = "tz_session"
@@ -81,6 +83,14 @@ def data_key(request: Request) -> DataKey:
     if key is None:
         key = request.app.state.data_key = load_key(get_settings(request).key_file)
     return key
+
+
+async def read_evidence(request: Request, upload: UploadFile) -> Evidence:
+    """An uploaded evidence file, read up to one byte past the limit (which tells "too large") and no further."""
+    settings = get_settings(request)
+    data = await upload.read(settings.upload_max_bytes + 1)
+    return Evidence(filename=upload.filename or "附件", data=data, storage=settings.data_dir / "attachments",
+                    max_bytes=settings.upload_max_bytes)
 
 
 def password_policy(settings: Settings) -> PasswordPolicy:

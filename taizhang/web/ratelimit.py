@@ -8,7 +8,8 @@ has gathered a twentieth of its limit, or a second after the previous exchange, 
 first. With a small limit (≤ 20 a minute, as for the login page) every request is exchanged and the
 limit is exact; with a large one the processes together may admit a few percent more than the limit
 before they learn of each other's counts. Failed passwords are limited separately and durably by
-the account lockout (``taizhang.auth.policy``).
+the account lockout (``taizhang.auth.policy``). This module is the HTTP side: the table is written by
+``taizhang.throttle.service``.
 """
 
 from __future__ import annotations
@@ -20,11 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
-
-from taizhang.auth.models import RateCount
 from taizhang.db.engine import Database
+from taizhang.throttle import service as throttle
 
 WINDOW_SECONDS = 60
 EXCHANGE_SECONDS = 1.0
@@ -90,21 +88,9 @@ class SharedWindow:
         return max(0.0, self._start + self.window - self.clock())
 
     def _write(self, start: int, pending: dict[str, int], keys: list[str], *, sweep: bool) -> dict[str, int]:
+        forget = start - self.window if sweep else None  # once per window and process: the windows before the last
         with self.database.writing() as session:
-            dialect = session.get_bind().dialect.name
-            if dialect == "postgresql":  # a lost count after a crash does not matter; skip the wait for disk
-                session.connection().exec_driver_sql("SET LOCAL synchronous_commit = off")
-            insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RateCount)
-            add = insert.on_conflict_do_update(index_elements=[RateCount.key, RateCount.window_start],
-                                               set_={"count": RateCount.count + insert.excluded.count})
-            if pending:  # one statement, many rows, in one key order for every process: no deadlocks
-                session.execute(add, [{"key": k, "window_start": start, "count": pending[k]} for k in sorted(pending)])
-            if sweep:  # once per window and process: forget the windows before the last
-                session.execute(delete(RateCount).where(RateCount.window_start < start - self.window))
-            rows = session.execute(select(RateCount.key, RateCount.count)
-                                   .where(RateCount.window_start == start, RateCount.key.in_(keys))).all()
-            session.commit()
-        return {k: n for k, n in rows}
+            return throttle.exchange_counts(start, pending, keys, session=session, forget_before=forget)
 
 
 @dataclass

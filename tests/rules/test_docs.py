@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from taizhang.benefits import rule_book
-from taizhang.fulfillment.cli import rules_app
+from taizhang.cli.rules import rules_app
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text("utf-8")

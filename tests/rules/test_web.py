@@ -91,5 +91,8 @@ def test_the_calculator_page_prints_the_explanation(web):
     bad = client.post("/rules/job_retention_refund", headers=bearer(tokens["reporter"]),
                       data={**EXAMPLE, "premium_paid": "-1", "date": "2020-09-01"})
     assert bad.status_code == 422 and "不能为负数" in bad.text
+    bad_day = client.post("/rules/job_retention_refund", headers=bearer(tokens["reporter"]),
+                          data={**EXAMPLE, "date": "明年"})
+    assert bad_day.status_code == 422 and "评估日期“明年”不是有效日期" in bad_day.text
     index = client.get("/rules", headers=bearer(tokens["leader"]))
     assert index.status_code == 200 and "稳岗返还" in index.text

@@ -1,6 +1,12 @@
 """Pages in Chinese behind a login; every form carries a CSRF token; responses carry security headers."""
 
-from tests.web.conftest import PASSWORD, csrf_of
+import pytest
+from sqlalchemy import func, select
+
+from taizhang.reporting.models import Attachment, Report, ReportVersion
+from taizhang.web.app import create_app
+from tests.conftest import app_settings
+from tests.web.conftest import PASSWORD, Site, csrf_of
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(site):
@@ -84,3 +90,36 @@ def test_front_end_assets_are_served_by_taizhang_itself(site):
         assert f'"{path}"' in html
         response = client.get(path)
         assert response.status_code == 200 and len(response.content) > 1000
+
+
+def _report_form(site: Site, name: str, data: bytes):
+    client = site.login("jinrong")
+    task_id = client.get("/api/v1/tasks").json()["items"][0]["id"]
+    token = csrf_of(client.get(f"/tasks/{task_id}").text)
+    return client.post(f"/tasks/{task_id}/report", files={"attachment": (name, data, "application/pdf")},
+                       data={"csrf_token": token, "period": "2020-09", "progress": "已召开银企对接会", "action": "submit"},
+                       follow_redirects=False)
+
+
+def _kept(site: Site) -> tuple[int, int, int]:
+    with site.database.reading() as s:
+        return tuple(s.scalar(select(func.count()).select_from(t)) for t in (Report, ReportVersion, Attachment))
+
+
+@pytest.mark.parametrize(("name", "data", "status", "reason"), [
+    ("佐证.pdf", b"MZ\x90\x00" + bytes(500), 422, "可执行程序"),
+    ("扫描件.pdf", b"%PDF-1.7\n" + bytes(4096), 413, "超过上限"),
+])
+def test_save_and_submit_with_a_refused_attachment_keeps_nothing(site, tmp_path, name, data, status, reason):
+    small = Site(app=create_app(app_settings(tmp_path, upload_max_bytes=2048), site.database), database=site.database)
+    response = _report_form(small, name, data)
+    assert response.status_code == status and reason in response.text
+    assert "已召开银企对接会" in response.text  # the form comes back as typed
+    assert _kept(small) == (0, 0, 0)  # no draft, no submission, no attachment row
+    assert not (tmp_path / "attachments").exists() or not any((tmp_path / "attachments").iterdir())
+
+
+def test_save_and_submit_with_evidence_is_one_step(site):
+    response = _report_form(site, "佐证.pdf", b"%PDF-1.7\n" + bytes(100))
+    assert response.status_code == 303 and response.headers["location"].endswith("done=submitted#top")
+    assert _kept(site) == (1, 1, 1)

@@ -168,3 +168,11 @@ def refresh_all(*, session: Session, today: date | None = None) -> int:
     ).all()
     refresh_lights(session, tasks, today=today)
     return len(tasks)
+
+
+def refresh_ledger(*, session: Session, today: date | None = None) -> int:
+    """The daily refresh (``taizhang lights``, the ``ledger.lights`` job): every task's light and
+    completion status recomputed and committed; the number of tasks."""
+    count = refresh_all(session=session, today=today)
+    session.commit()
+    return count

@@ -10,8 +10,6 @@ the current version's measures).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, or_, select
@@ -20,52 +18,13 @@ from sqlalchemy.orm import Session
 from taizhang.auth.permissions import Actor, require
 from taizhang.errors import NotFound
 from taizhang.ledger.models import Assignment, Indicator, Task, Unit
+from taizhang.ledger.rows import IndicatorLatest, LedgerRow, Rollup, Submission, TaskHistory
 from taizhang.ledger.service.access import leads_above, oversees, visible_task
 from taizhang.reporting.models import Report, ReportVersion
 
 COMPLETED = ("completed", "completed_late")
 NO_UNIT = "没有这个单位，或您无权查看。"
 SCAN = 200  # older versions read per query while looking for a task's latest figure
-
-
-@dataclass(frozen=True)
-class Submission:
-    version_id: int
-    report_id: int
-    period: str
-    unit_id: int
-    version: int
-    submitted_at: datetime
-    progress: str
-    values: dict[int, Decimal]
-
-
-@dataclass(frozen=True)
-class IndicatorLatest:
-    id: int
-    name: str
-    target_value: Decimal
-    unit: str
-    cmp: str
-    latest_actual: Decimal | None  # from the newest submission that gives a figure, whoever sent it
-
-
-@dataclass(frozen=True)
-class TaskHistory:
-    id: int
-    title: str
-    status: str
-    light: str
-    depth: int
-    start_date: date | None
-    due_date: date | None
-    closed_on: date | None
-    lead_unit_id: int | None
-    lead_unit: str
-    co_units: list[tuple[int, str]]
-    parent: tuple[int, str] | None
-    indicators: list[IndicatorLatest]
-    submissions: list[Submission]  # newest first
 
 
 def sees_all_reports(session: Session, actor: Actor, task: Task) -> bool:
@@ -132,16 +91,6 @@ def _latest(session: Session, task: Task, query, newest: list[Submission], more:
                             latest_actual=found.get(i.id)) for i in indicators]
 
 
-@dataclass(frozen=True)
-class Rollup:
-    unit_id: int | None
-    unit_name: str
-    total: int
-    by_status: dict[str, int]
-    completed: int
-    completion_ratio: Decimal  # completed / all, 4 places
-
-
 def _under(unit_id: int):
     return or_(Unit.id == unit_id, Unit.parent_id == unit_id)
 
@@ -174,22 +123,6 @@ def unit_rollup(unit_id: int | None, *, session: Session, actor: Actor) -> Rollu
     ratio = (Decimal(completed) / total).quantize(Decimal("0.0001"), ROUND_HALF_UP) if total else Decimal(0)
     return Rollup(unit_id=unit.id if unit else None, unit_name=unit.name if unit else "全部", total=total,
                   by_status=by_status, completed=completed, completion_ratio=ratio)
-
-
-@dataclass(frozen=True)
-class LedgerRow:
-    id: int
-    parent_id: int | None
-    title: str
-    lead_unit: str
-    co_units: str
-    start_date: date | None
-    due_date: date | None
-    status: str
-    target: Decimal | None
-    value_unit: str
-    latest_actual: Decimal | None
-    latest_progress: str
 
 
 def unit_ledger_rows(unit_id: int | None, *, session: Session, actor: Actor) -> tuple[Unit | None, list[LedgerRow]]:

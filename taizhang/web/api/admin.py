@@ -7,8 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from taizhang.auth import service as accounts
+from taizhang.auth.service import NewAccount
 from taizhang.ledger import service as ledger
-from taizhang.web.api.schemas import NewAccountOut, TokenIn, TokenOut, UnitIn, UnitOut, UserIn
+from taizhang.ledger.models import Unit
+from taizhang.web.api.schemas import TokenIn, TokenOut, UnitIn, UnitOut, UserIn
 from taizhang.web.deps import Login, ReadSession, WriteSession, permit
 
 router = APIRouter(tags=["系统管理"])
@@ -16,21 +18,19 @@ router = APIRouter(tags=["系统管理"])
 
 @router.get("/units", summary="单位名录", response_model=list[UnitOut])
 def units(login: Annotated[Login, permit("unit.view")], session: ReadSession,
-          kind: Annotated[str | None, Query(pattern="^(department|county|collective|other)$")] = None) -> list[UnitOut]:
-    return [UnitOut.model_validate(u) for u in ledger.list_units(session=session, actor=login.actor, kind=kind)]
+          kind: Annotated[str | None, Query(pattern="^(department|county|collective|other)$")] = None) -> list[Unit]:
+    return ledger.list_units(session=session, actor=login.actor, kind=kind)
 
 
 @router.post("/units", summary="新增单位", status_code=201, response_model=UnitOut)
-def create_unit(body: UnitIn, login: Annotated[Login, permit("user.manage")], session: WriteSession) -> UnitOut:
-    unit = ledger.create_unit(body.name, session=session, actor=login.actor, kind=body.kind, parent_id=body.parent_id)
-    return UnitOut.model_validate(unit)
+def create_unit(body: UnitIn, login: Annotated[Login, permit("user.manage")], session: WriteSession) -> Unit:
+    return ledger.create_unit(body.name, session=session, actor=login.actor, kind=body.kind, parent_id=body.parent_id)
 
 
-@router.post("/users", summary="新增用户（返回一次性密码）", status_code=201, response_model=NewAccountOut)
-def create_user(body: UserIn, login: Annotated[Login, permit("user.manage")], session: WriteSession) -> NewAccountOut:
-    account = accounts.create_user(body.username, session=session, actor=login.actor, role=body.role,
-                                   display_name=body.display_name, unit_id=body.unit_id)
-    return NewAccountOut(username=account.username, password=account.password)
+@router.post("/users", summary="新增用户（返回一次性密码）", status_code=201, response_model=NewAccount)
+def create_user(body: UserIn, login: Annotated[Login, permit("user.manage")], session: WriteSession) -> NewAccount:
+    return accounts.create_user(body.username, session=session, actor=login.actor, role=body.role,
+                                display_name=body.display_name, unit_id=body.unit_id)
 
 
 @router.post("/tokens", summary="为用户创建 API 令牌（明文只返回一次）", status_code=201, response_model=TokenOut)

@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from taizhang.clock import local_today
 from taizhang.fulfillment import service, worker
 from taizhang.fulfillment.models import JOB_STATUSES, REVIEW_STATUSES
-from taizhang.fulfillment.service import REASON_LENGTH
+from taizhang.fulfillment.service import REASON_LENGTH, PayoutView
 from taizhang.rules.money import fen_to_yuan
+from taizhang.web.api.schemas import response_body
 from taizhang.web.deps import Login, ReadSession, WriteSession, data_key, get_settings, permit
 from taizhang.web.downloads import NO_STORE, download
 
@@ -75,19 +76,9 @@ class JobOut(BaseModel):
     review_note: str
 
 
-class PayoutOut(BaseModel):
-    id: int
-    job_id: int
-    row_no: int
-    applicant: dict[str, str] = Field(description="申请对象（脱敏；完整信息须经 …/reveal 查看）")
-    amount: str
-    status: str
-    status_label: str
-    status_note: str
-
-
-class RevealOut(PayoutOut):
-    applicant: dict[str, str] = Field(description="申请对象的完整身份信息（已记入审计记录）")
+# The service's PayoutView, its identity documented as masked (or, on …/reveal, as whole and audited).
+PayoutOut = response_body("PayoutOut", PayoutView, describe={"applicant": "申请对象（脱敏；完整信息须经 …/reveal 查看）"})
+RevealOut = response_body("RevealOut", PayoutView, describe={"applicant": "申请对象的完整身份信息（已记入审计记录）"})
 
 
 class PayoutPageOut(BaseModel):
@@ -156,7 +147,7 @@ def payouts(request: Request, job_id: int, login: Annotated[Login, permit("fulfi
             offset: Annotated[int, Query(ge=0)] = 0) -> PayoutPageOut:
     items, total = service.list_payouts(job_id, session=session, actor=login.actor, key=data_key(request),
                                         status=status, limit=limit, offset=offset)
-    return PayoutPageOut(items=[PayoutOut(**vars(item)) for item in items], total=total)
+    return PayoutPageOut(items=items, total=total)
 
 
 @router.get("/jobs/{job_id}/errors", summary="无法计算的行：行号、字段、原因", response_model=ProblemPageOut)
@@ -164,7 +155,7 @@ def problems(job_id: int, login: Annotated[Login, permit("fulfillment.view")], s
              limit: Annotated[int, Query(ge=1, le=1000)] = 200,
              offset: Annotated[int, Query(ge=0)] = 0) -> ProblemPageOut:
     items, total = service.list_problems(job_id, session=session, actor=login.actor, limit=limit, offset=offset)
-    return ProblemPageOut(items=[ProblemOut.model_validate(item) for item in items], total=total)
+    return ProblemPageOut(items=items, total=total)
 
 
 @router.post("/jobs/{job_id}/review", summary="审核兑现批次（通过或退回，退回须写明理由）", response_model=JobOut)
@@ -198,25 +189,23 @@ def payout_list(request: Request, job_id: int, login: Annotated[Login, permit("f
 @router.post("/payouts/{payout_id}/status", summary="登记一笔兑现的状态（拟兑现、已公示、已拨付、退回）",
              response_model=PayoutOut)
 def payout_status(request: Request, payout_id: int, body: PayoutStatusIn,
-                  login: Annotated[Login, permit("fulfillment.review")], session: WriteSession) -> PayoutOut:
-    view = service.set_payout_status(payout_id, body.status, session=session, actor=login.actor, key=data_key(request),
+                  login: Annotated[Login, permit("fulfillment.review")], session: WriteSession) -> PayoutView:
+    return service.set_payout_status(payout_id, body.status, session=session, actor=login.actor, key=data_key(request),
                                      note=body.note)
-    return PayoutOut(**vars(view))
 
 
 @router.post("/payouts/{payout_id}/reveal", summary="查看一笔兑现的完整身份信息（须写明理由，留痕，不缓存）",
              response_model=RevealOut)
 def reveal(request: Request, payout_id: int, body: RevealIn, login: Annotated[Login, permit("personal.reveal")],
-           session: WriteSession, response: Response) -> RevealOut:
+           session: WriteSession, response: Response) -> PayoutView:
     view = service.reveal_payout(payout_id, body.reason, session=session, actor=login.actor, key=data_key(request))
     response.headers.update(NO_STORE)
-    return RevealOut(**vars(view))
+    return view
 
 
 @router.post("/lookup", summary="按身份证号码或统一社会信用代码查找某一申请对象在各批次的兑现记录（脱敏）",
              response_model=list[PayoutOut])
 def lookup(request: Request, body: LookupIn, login: Annotated[Login, permit("fulfillment.view")],
-           session: ReadSession) -> list[PayoutOut]:
-    views = service.find_applicant(body.rule, body.applicant, session=session, actor=login.actor,
-                                   key=data_key(request))
-    return [PayoutOut(**vars(view)) for view in views]
+           session: ReadSession) -> list[PayoutView]:
+    return service.find_applicant(body.rule, body.applicant, session=session, actor=login.actor,
+                                  key=data_key(request))

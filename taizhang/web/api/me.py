@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
+from taizhang.auth.models import User
 from taizhang.web.api.schemas import UserOut
 from taizhang.web.deps import Login, permit
 
@@ -11,5 +12,5 @@ router = APIRouter(tags=["账号"])
 
 
 @router.get("/me", summary="当前用户", response_model=UserOut)
-def me(login: Annotated[Login, permit("account.session")]) -> UserOut:
-    return UserOut.model_validate(login.user)
+def me(login: Annotated[Login, permit("account.session")]) -> User:
+    return login.user

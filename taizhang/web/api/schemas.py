@@ -1,15 +1,19 @@
-"""Request and response bodies of /api/v1. Inputs refuse unknown fields; outputs are read from the
-services' read models (``from_attributes``)."""
+"""Request and response bodies of /api/v1. Inputs refuse unknown fields; outputs are the services' read
+models themselves, or (below) a class where the API's shape deliberately differs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, Literal, TypeVar
+from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-T = TypeVar("T")
+from taizhang.ledger.rows import IndicatorProgress, Rollup, SubtaskRow, TaskHistory, TaskRow
+
 Light = Literal["none", "green", "blue", "yellow", "orange", "red"]
 Step = Literal["reminder", "blue", "orange", "red"]
 Text5000 = Field(default="", max_length=5000)
@@ -104,73 +108,32 @@ class TokenIn(In):
 
 
 # ---------------------------------------------------------------- outputs
+# A service's read model — a dataclass such as ``Page``, ``IndicatorProgress``, ``Rollup`` — is its own
+# response body: the route names it as ``response_model`` and returns it. The classes below exist only
+# where the API's shape deliberately differs from what the service returns, and each says why. A
+# database row is never published whole: its class lists the columns a client may see, so that a new
+# column (a hash, a stored file name) is not published by accident.
 
 
-class PageOut(Out, Generic[T]):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
+def response_body(name: str, source: type, *, drop: Iterable[str] = (), retype: Mapping[str, Any] | None = None,
+                  describe: Mapping[str, str] | None = None) -> type[BaseModel]:
+    """The read model ``source`` (a dataclass) as a response body named ``name``: its fields less ``drop``,
+    all required, ``retype``'s fields shown as another type, with ``describe``'s descriptions. The fields
+    themselves are still declared once, in the dataclass."""
+    hints = get_type_hints(source) | dict(retype or {})
+    dropped, describe = set(drop), describe or {}
+    kept = {f.name: (hints[f.name], Field(description=describe.get(f.name))) for f in fields(source)
+            if f.name not in dropped}
+    return create_model(name, __base__=Out, __module__=__name__, **kept)
 
 
-class IndicatorOut(Out):
-    id: int
-    name: str
-    target_value: Decimal
-    target_low: Decimal | None
-    unit: str
-    cmp: str
-    due_date: date | None
+# A task in a list: without the measure's whole text and its time-limit phrases (the detail gives the text).
+TaskOut = response_body("TaskOut", TaskRow, drop=("content", "deadlines"))
+# The roll-up as the service counts it; the ratio's definition documented.
+RollupOut = response_body("RollupOut", Rollup, describe={"completion_ratio": "已完成（含逾期完成）/ 全部"})
 
 
-class TaskOut(Out):
-    id: int
-    measure_no: str
-    section_no: int
-    section_title: str
-    title: str
-    lead_units: list[str]
-    co_units: list[str]
-    units_open: bool
-    due_date: date | None
-    due_note: str | None
-    status: str
-    light: str
-    light_reasons: list[str]
-    parent_id: int | None
-    depth: int
-    indicators: list[IndicatorOut]
-
-
-class IndicatorProgressOut(Out):
-    id: int
-    name: str
-    target_value: Decimal
-    target_low: Decimal | None
-    unit: str
-    cmp: str
-    due_date: date | None
-    actual: Decimal | None
-    children_actual: Decimal | None
-    light: str
-    reason: str | None
-    expected_share: Decimal | None
-    actual_share: Decimal | None
-    gap_pp: Decimal | None
-
-
-class SubtaskOut(Out):
-    id: int
-    title: str
-    unit: str
-    kind: str
-    due_date: date | None
-    status: str
-    light: str
-    targets: dict[int, Decimal]
-    actuals: dict[int, Decimal]
-
-
+# The row nested as ``task`` with its text once beside it, the parent as an id, no page-only fields.
 class TaskDetailOut(Out):
     task: TaskOut
     content: str
@@ -183,17 +146,13 @@ class TaskDetailOut(Out):
     light_reasons: list[str]
     light_period: str | None
     overridden: bool
-    indicators: list[IndicatorProgressOut]
-    subtasks: list[SubtaskOut]
+    indicators: list[IndicatorProgress]
+    subtasks: list[SubtaskRow]
     parent_id: int | None
     warnings: list[str]
 
 
-class DecompositionOut(Out):
-    created: list[int]
-    warnings: list[str]
-
-
+# A review row's public columns.
 class ReviewOut(Out):
     version: int
     decision: str
@@ -201,6 +160,7 @@ class ReviewOut(Out):
     reviewed_at: datetime
 
 
+# An attachment row without where and under what name it is stored.
 class AttachmentOut(Out):
     id: int
     original_name: str
@@ -209,6 +169,7 @@ class AttachmentOut(Out):
     uploaded_at: datetime
 
 
+# A report row's public columns, its figures as {indicator id: value}, its reviews and attachments.
 class ReportOut(Out):
     id: int
     task_id: int
@@ -228,6 +189,7 @@ class ReportOut(Out):
     attachments: list[AttachmentOut]
 
 
+# A 催办/督办 notice row's public columns.
 class NoticeOut(Out):
     id: int
     task_id: int
@@ -245,11 +207,13 @@ class NoticeOut(Out):
     closed_at: datetime | None
 
 
+# The service returns a pair (notices, unread count); the API names its halves.
 class InboxOut(Out):
     items: list[NoticeOut]
     unread: int
 
 
+# The service's item, next step and notices flattened into one object.
 class UrgeOut(Out):
     task_id: int
     task_title: str
@@ -263,23 +227,7 @@ class UrgeOut(Out):
     notices: list[NoticeOut]
 
 
-class ScoreLineOut(Out):
-    task_id: int
-    kind: str
-    label: str
-    points: Decimal
-    on: date
-    detail: str
-
-
-class ScoreOut(Out):
-    unit_id: int
-    unit_name: str
-    total: Decimal
-    rank: int
-    lines: list[ScoreLineOut]
-
-
+# A unit row's public columns.
 class UnitOut(Out):
     id: int
     name: str
@@ -289,6 +237,7 @@ class UnitOut(Out):
     parent_id: int | None
 
 
+# A user row without its password, second-factor secret or lockout state.
 class UserOut(Out):
     id: int
     username: str
@@ -298,11 +247,7 @@ class UserOut(Out):
     active: bool
 
 
-class NewAccountOut(Out):
-    username: str
-    password: str
-
-
+# The token row's public columns and, this once, its secret (the service returns the pair).
 class TokenOut(Out):
     id: int
     name: str
@@ -310,6 +255,7 @@ class TokenOut(Out):
     token: str = Field(description="令牌明文，只显示这一次")
 
 
+# A light-override row's public columns.
 class OverrideOut(Out):
     id: int
     task_id: int
@@ -319,6 +265,25 @@ class OverrideOut(Out):
     overridden_on: date
 
 
+# TaskHistoryOut's references to a unit and a task (the service has (id, name) pairs).
+class UnitRefOut(Out):
+    id: int
+    name: str
+
+
+class TaskRefOut(Out):
+    id: int
+    title: str
+
+
+# The task's history with the service's (id, name) pairs for the units and the parent as objects.
+TaskHistoryOut = response_body(
+    "TaskHistoryOut", TaskHistory, drop=("lead_unit_id",),
+    retype={"lead_unit": UnitRefOut | None, "co_units": list[UnitRefOut], "parent": TaskRefOut | None},
+    describe={"submissions": "最近的报送（每次报送一条），新的在前"},
+)
+
+
 # ---------------------------------------------------------------- security and audit
 
 
@@ -326,12 +291,14 @@ class RoleIn(In):
     role: Literal["admin", "security_admin", "audit_admin", "supervisor", "reporter", "leader"]
 
 
+# For the security administrator: the user's public columns and its lockout and second-factor state.
 class AccountSecurityOut(UserOut):
     locked_until: datetime | None
     totp_enabled: bool
     password_changed_at: datetime
 
 
+# An audit record's columns, less the previous record's hash that the chain check reads.
 class AuditEventOut(Out):
     id: int
     at: datetime
@@ -348,6 +315,7 @@ class AuditEventOut(Out):
     hash: str | None
 
 
+# The service's ChainReport and, spelled out, whether the chain is intact.
 class ChainOut(Out):
     checked: int
     intact: bool
@@ -355,64 +323,10 @@ class ChainOut(Out):
     reason: str | None
 
 
-class SubmissionOut(Out):
-    version_id: int
-    report_id: int
-    period: str
-    unit_id: int
-    version: int
-    submitted_at: datetime
-    progress: str
-    values: dict[int, Decimal]
-
-
-class IndicatorLatestOut(Out):
-    id: int
-    name: str
-    target_value: Decimal
-    unit: str
-    cmp: str
-    latest_actual: Decimal | None
-
-
-class UnitRefOut(Out):
-    id: int
-    name: str
-
-
-class TaskRefOut(Out):
-    id: int
-    title: str
-
-
-class TaskHistoryOut(Out):
-    id: int
-    title: str
-    status: str
-    light: str
-    depth: int
-    start_date: date | None
-    due_date: date | None
-    closed_on: date | None
-    lead_unit: UnitRefOut | None
-    co_units: list[UnitRefOut]
-    parent: TaskRefOut | None
-    indicators: list[IndicatorLatestOut]
-    submissions: list[SubmissionOut] = Field(description="最近的报送（每次报送一条），新的在前")
-
-
-class RollupOut(Out):
-    unit_id: int | None
-    unit_name: str
-    total: int
-    by_status: dict[str, int]
-    completed: int
-    completion_ratio: Decimal = Field(description="已完成（含逾期完成）/ 全部")
-
-
 # ---------------------------------------------------------------- errors
 
 
+# The error envelope (no service read model behind it), built by error_response() alone.
 class ErrorBody(Out):
     code: str = Field(description="机器可读的错误类别，如 not_found、forbidden、validation_failed")
     message: str = Field(description="中文说明：出了什么错、怎么办")
@@ -421,6 +335,13 @@ class ErrorBody(Out):
 
 class ErrorOut(Out):
     error: ErrorBody
+
+
+def error_response(status: int, code: str, message: str, details: Sequence[dict] = (),
+                   headers: Mapping[str, str] | None = None) -> JSONResponse:
+    """The one error body of the API, ``{"error": {"code", "message", "details"}}`` (``ErrorOut``)."""
+    body = ErrorOut(error=ErrorBody(code=code, message=message, details=list(details)))
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
 ERROR_RESPONSES = {

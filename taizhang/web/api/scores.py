@@ -7,14 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from taizhang.supervision import service as supervision
-from taizhang.web.api.schemas import ScoreOut
+from taizhang.supervision.service import UnitScoreRow
 from taizhang.web.deps import Login, ReadSession, permit
 
 router = APIRouter(prefix="/scores", tags=["考核"])
 
 
-@router.get("", summary="考核得分与排名（某月 2020-09 或某季 2020-Q3）", response_model=list[ScoreOut])
+@router.get("", summary="考核得分与排名（某月 2020-09 或某季 2020-Q3）", response_model=list[UnitScoreRow])
 def scores(login: Annotated[Login, permit("score.view")], session: ReadSession,
-           period: Annotated[str, Query(pattern=r"^\d{4}-(\d{2}|Q[1-4]|W\d{2})$")]) -> list[ScoreOut]:
-    return [ScoreOut.model_validate(row) for row in supervision.unit_scores(period, session=session,
-                                                                            actor=login.actor)]
+           period: Annotated[str, Query(pattern=r"^\d{4}-(\d{2}|Q[1-4]|W\d{2})$")]) -> list[UnitScoreRow]:
+    return supervision.unit_scores(period, session=session, actor=login.actor)

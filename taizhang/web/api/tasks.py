@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from taizhang.documents import service as documents
 from taizhang.ledger import service as ledger
+from taizhang.ledger.rows import Page, Rollup, TaskRow
 from taizhang.ledger.service import summaries
+from taizhang.ledger.service.tasks import Decomposition
 from taizhang.reporting import service as reporting
 from taizhang.supervision import service as supervision
+from taizhang.supervision.models import LightOverride
 from taizhang.web.api.schemas import (
     AssignIn,
     CloseIn,
     DecomposeIn,
-    DecompositionOut,
     Light,
     OverrideIn,
     OverrideOut,
-    PageOut,
     ReportIn,
     ReportOut,
     RollupOut,
@@ -29,14 +30,14 @@ from taizhang.web.api.schemas import (
     TaskHistoryOut,
     TaskOut,
 )
-from taizhang.web.api.views import report_out, task_detail_out
+from taizhang.web.api.views import report_out, task_detail_out, task_history_out
 from taizhang.web.deps import Login, ReadSession, WriteSession, permit
 from taizhang.web.downloads import download
 
 router = APIRouter(prefix="/tasks", tags=["任务"])
 
 
-@router.get("", summary="任务列表（筛选、排序、分页；填报员只能看到本单位的任务）", response_model=PageOut[TaskOut])
+@router.get("", summary="任务列表（筛选、排序、分页；填报员只能看到本单位的任务）", response_model=Page[TaskOut])
 def list_tasks(
     login: Annotated[Login, permit("task.view")],
     session: ReadSession,
@@ -53,19 +54,17 @@ def list_tasks(
     sort: Annotated[str, Query(pattern="^(document|due|light|updated)$")] = "document",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> PageOut[TaskOut]:
-    page = ledger.list_tasks(session=session, actor=login.actor, unit=unit, section=section, light=light,
+) -> Page[TaskRow]:
+    return ledger.list_tasks(session=session, actor=login.actor, unit=unit, section=section, light=light,
                              status=status, due_before=due_before, q=q, include_subtasks=include_subtasks,
                              lead_unit_id=lead_unit_id, open_only=open, overdue=overdue, sort=sort, limit=limit,
                              offset=offset)
-    return PageOut[TaskOut](items=[TaskOut.model_validate(t) for t in page.items], total=page.total,
-                            limit=page.limit, offset=page.offset)
 
 
 @router.get("/rollup", summary="按完成状态汇总：某单位及其下属单位牵头的任务（市政府即全市）", response_model=RollupOut)
 def rollup(login: Annotated[Login, permit("task.view")], session: ReadSession,
-           unit_id: Annotated[int | None, Query(ge=1, description="单位 id（填报员默认本单位）")] = None) -> RollupOut:
-    return RollupOut.model_validate(summaries.unit_rollup(unit_id, session=session, actor=login.actor))
+           unit_id: Annotated[int | None, Query(ge=1, description="单位 id（填报员默认本单位）")] = None) -> Rollup:
+    return summaries.unit_rollup(unit_id, session=session, actor=login.actor)
 
 
 @router.get("/export", summary="导出某单位及其下属单位的全部任务（市政府即全市台账；Excel 或 CSV）",
@@ -78,56 +77,47 @@ def export(login: Annotated[Login, permit("ledger.export")], session: WriteSessi
 
 
 @router.get("/{task_id}", summary="任务详情：指标、审核通过的完成值、预警灯、子任务汇总", response_model=TaskDetailOut)
-def detail(task_id: int, login: Annotated[Login, permit("task.view")], session: ReadSession) -> TaskDetailOut:
+def detail(task_id: int, login: Annotated[Login, permit("task.view")], session: ReadSession) -> dict[str, Any]:
     return task_detail_out(ledger.task_detail(task_id, session=session, actor=login.actor))
 
 
 @router.post("/{task_id}/subtasks", summary="分解任务（按县、按配合单位或按事项）", status_code=201,
-             response_model=DecompositionOut)
+             response_model=Decomposition)
 def decompose(task_id: int, body: DecomposeIn, login: Annotated[Login, permit("task.decompose")],
-              session: WriteSession) -> DecompositionOut:
+              session: WriteSession) -> Decomposition:
     specs = [ledger.SubtaskSpec(unit_id=s.unit_id, kind=s.kind, title=s.title, due_date=s.due_date,
                                 targets=dict(s.targets)) for s in body.subtasks]
-    result = ledger.decompose(task_id, specs, session=session, actor=login.actor)
-    return DecompositionOut(created=result.created, warnings=result.warnings)
+    return ledger.decompose(task_id, specs, session=session, actor=login.actor)
 
 
 @router.post("/{task_id}/assignments", summary="增加责任单位（牵头或配合）", status_code=201, response_model=TaskOut)
 def assign(task_id: int, body: AssignIn, login: Annotated[Login, permit("task.assign")],
-           session: WriteSession) -> TaskOut:
+           session: WriteSession) -> TaskRow:
     ledger.assign_unit(task_id, body.unit_id, body.role, session=session, actor=login.actor)
-    return TaskOut.model_validate(ledger.task_detail(task_id, session=session, actor=login.actor).row)
+    return ledger.task_detail(task_id, session=session, actor=login.actor).row
 
 
 @router.post("/{task_id}/close", summary="任务办结", response_model=TaskOut)
-def close(task_id: int, body: CloseIn, login: Annotated[Login, permit("task.close")], session: WriteSession) -> TaskOut:
+def close(task_id: int, body: CloseIn, login: Annotated[Login, permit("task.close")], session: WriteSession) -> TaskRow:
     ledger.close_task(task_id, session=session, actor=login.actor, note=body.note)
-    return TaskOut.model_validate(ledger.task_detail(task_id, session=session, actor=login.actor).row)
+    return ledger.task_detail(task_id, session=session, actor=login.actor).row
 
 
 @router.post("/{task_id}/light-override", summary="人工调整预警灯（须写明理由）", status_code=201,
              response_model=OverrideOut)
 def override(task_id: int, body: OverrideIn, login: Annotated[Login, permit("light.override")],
-             session: WriteSession) -> OverrideOut:
-    row = supervision.override_light(task_id, body.light, body.reason, session=session, actor=login.actor)
-    return OverrideOut.model_validate(row)
+             session: WriteSession) -> LightOverride:
+    return supervision.override_light(task_id, body.light, body.reason, session=session, actor=login.actor)
 
 
 @router.get("/{task_id}/history", summary="任务概要与最近的报送（每次报送一条，新的在前）", response_model=TaskHistoryOut)
 def history(task_id: int, login: Annotated[Login, permit("report.view")], session: ReadSession,
-            limit: Annotated[int, Query(ge=1, le=100)] = 20) -> TaskHistoryOut:
-    h = summaries.task_history(task_id, session=session, actor=login.actor, limit=limit)
-    return TaskHistoryOut.model_validate({
-        **{k: getattr(h, k) for k in ("id", "title", "status", "light", "depth", "start_date", "due_date", "closed_on",
-                                      "indicators", "submissions")},
-        "lead_unit": {"id": h.lead_unit_id, "name": h.lead_unit} if h.lead_unit_id else None,
-        "co_units": [{"id": i, "name": n} for i, n in h.co_units],
-        "parent": {"id": h.parent[0], "title": h.parent[1]} if h.parent else None,
-    })
+            limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+    return task_history_out(summaries.task_history(task_id, session=session, actor=login.actor, limit=limit))
 
 
 @router.get("/{task_id}/reports", summary="任务的进展报告（含各版本审核记录）", response_model=list[ReportOut])
-def reports(task_id: int, login: Annotated[Login, permit("report.view")], session: ReadSession) -> list[ReportOut]:
+def reports(task_id: int, login: Annotated[Login, permit("report.view")], session: ReadSession) -> list[dict[str, Any]]:
     return [report_out(r) for r in reporting.task_reports(task_id, session=session, actor=login.actor)]
 
 
@@ -135,7 +125,7 @@ def reports(task_id: int, login: Annotated[Login, permit("report.view")], sessio
             response_model=ReportOut)
 def save_report(task_id: int, period: str, body: ReportIn, login: Annotated[Login, permit("report.write")],
                 session: WriteSession,
-                submit: Annotated[bool, Query(description="保存后在同一事务中报送")] = False) -> ReportOut:
+                submit: Annotated[bool, Query(description="保存后在同一事务中报送")] = False) -> dict[str, Any]:
     data = reporting.ReportInput(progress=body.progress, problems=body.problems, next_steps=body.next_steps,
                                  claimed_status=body.claimed_status, values=dict(body.values))
     return report_out(reporting.save_report(task_id, period, data, session=session, actor=login.actor,

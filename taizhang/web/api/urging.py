@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 
@@ -15,5 +15,5 @@ router = APIRouter(prefix="/urging", tags=["催办督办"])
 
 
 @router.get("", summary="待催办事项：漏报、红灯橙灯、临期任务", response_model=list[UrgeOut])
-def urging(login: Annotated[Login, permit("urge.view")], session: ReadSession) -> list[UrgeOut]:
+def urging(login: Annotated[Login, permit("urge.view")], session: ReadSession) -> list[dict[str, Any]]:
     return [urge_out(row) for row in supervision.urging_list(session=session, actor=login.actor)]

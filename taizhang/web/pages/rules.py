@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from taizhang.benefits import rule_book
-from taizhang.clock import local_today
+from taizhang.clock import local_today, parse_day
 from taizhang.errors import ValidationFailed
 from taizhang.rules.kinds import Day, Enum, Flag
 from taizhang.rules.rule import BoundRule
@@ -65,10 +65,8 @@ def _add_pages(bound: BoundRule) -> None:
         context = {"bound": bound, "fields": form_fields(bound, values), "on": on_text,
                    "measure": measure_text(bound), "result": None, "errors": [], "printout": ""}
         try:
-            from taizhang.cli import _parse_date
-
             inputs = {k: v for k, v in values.items() if k not in NOT_INPUTS and v != ""}
-            result = evaluate_one(bound, inputs, on=_parse_date(on_text, "评估日期"))
+            result = evaluate_one(bound, inputs, on=parse_day(on_text, "评估日期"))
         except ValidationFailed as exc:
             context["errors"] = [d.get("reason") and f"{d.get('label', d.get('field'))}“{d.get('value', '')}”{d['reason']}"
                                  or str(d) for d in exc.details] or [exc.message]

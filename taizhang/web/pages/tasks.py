@@ -13,12 +13,12 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from taizhang.auth.permissions import allowed
-from taizhang.errors import Conflict, TaizhangError, ValidationFailed
+from taizhang.errors import Conflict, DocumentTooLarge, TaizhangError, ValidationFailed
 from taizhang.ledger import service as ledger
 from taizhang.ledger.vocabulary import TASK_STATUSES
 from taizhang.reporting import service as reporting
 from taizhang.supervision import service as supervision
-from taizhang.web.deps import Login, ReadSession, WriteSession, get_settings, permit
+from taizhang.web.deps import Login, ReadSession, WriteSession, permit, read_evidence
 from taizhang.web.pages.common import page
 
 router = APIRouter(include_in_schema=False)
@@ -134,24 +134,19 @@ async def task_report(task_id: int, request: Request, login: Annotated[Login, pe
              "problems": str(form.get("problems", "")), "next_steps": str(form.get("next_steps", "")),
              "claimed_status": str(form.get("claimed_status", "in_progress")), "values": values}
     upload = form.get("attachment")
+    evidence = await read_evidence(request, upload) if isinstance(upload, UploadFile) and upload.filename else None
+    submit = form.get("action") == "submit"
+    data = reporting.ReportInput(progress=typed["progress"], problems=typed["problems"],
+                                 next_steps=typed["next_steps"], claimed_status=typed["claimed_status"], values=values)
     try:
-        data = reporting.ReportInput(progress=typed["progress"], problems=typed["problems"],
-                                     next_steps=typed["next_steps"], claimed_status=typed["claimed_status"],
-                                     values=values)
-        report = reporting.save_report(task_id, typed["period"], data, session=session, actor=login.actor)
-        if isinstance(upload, UploadFile) and upload.filename:
-            settings = get_settings(request)
-            content = await upload.read(settings.upload_max_bytes + 1)
-            reporting.add_attachment(report.id, upload.filename, content, session=session, actor=login.actor,
-                                     storage=settings.data_dir / "attachments", max_bytes=settings.upload_max_bytes)
-        if form.get("action") == "submit":
-            reporting.submit_report(report.id, session=session, actor=login.actor)
-            return _back(task_id, "submitted")
-        return _back(task_id, "saved")
-    except (ValidationFailed, Conflict) as exc:
+        reporting.save_report(task_id, typed["period"], data, session=session, actor=login.actor, evidence=evidence,
+                              submit=submit)
+    except (ValidationFailed, Conflict, DocumentTooLarge) as exc:  # nothing was kept; the form comes back as typed
         session.rollback()
         typed["errors"] = _field_errors(exc)
-        return _task_page(request, session, login, task_id, status_code=422, forms={"report": typed})
+        status = exc.status if isinstance(exc, DocumentTooLarge) else 422
+        return _task_page(request, session, login, task_id, status_code=status, forms={"report": typed})
+    return _back(task_id, "submitted" if submit else "saved")
 
 
 @router.post("/reports/{report_id}/review", name="report_review")

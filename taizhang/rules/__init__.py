@@ -1,0 +1,1 @@
+"""The rules engine: declared rules, dated parameters, single and batch evaluation, traces."""
