@@ -20,7 +20,7 @@ from taizhang.policy.read import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "taizhang" / "examples" / "ganzhou-2020-liuwen-liubao.txt"
-DEV = ROOT.parent / "shared" / "policy-docs" / "docs"
+DEV = ROOT / "tests" / "data" / "policy-docs" / "docs"
 
 
 def dev_text(path: Path) -> str:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from taizhang.cli import app
 from taizhang.ledger.models import Policy, Task
 from taizhang.settings import get_settings
-from tests.conftest import SEED, SHARED
+from tests.conftest import SEED
 from tests.policy import seed_expected as expected
 
 
@@ -35,9 +35,8 @@ def counts(database) -> tuple[int, int]:
         return s.scalar(select(func.count()).select_from(Policy)), s.scalar(select(func.count()).select_from(Task))
 
 
-def test_parse_json_of_the_shared_seed_matches_the_reading_of_the_document():
-    path = SHARED / "seed" / "ganzhou-2020-liuwen-liubao.txt"
-    result = CliRunner().invoke(app, ["parse", str(path if path.exists() else SEED), "--json"])
+def test_parse_json_of_the_seed_matches_the_reading_of_the_document():
+    result = CliRunner().invoke(app, ["parse", str(SEED), "--json"])
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert set(doc) == {"title", "issuer", "issued_on", "doc_number", "recipients", "basis", "sections", "measures"}

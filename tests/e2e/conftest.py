@@ -4,7 +4,6 @@ screenshot under test-artifacts/e2e/; every request the browser makes is recorde
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -24,11 +23,8 @@ from taizhang.web.app import create_app
 from tests.conftest import app_settings
 from tests.workflow.conftest import build_world
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PASSWORD = "Ganzhou-E2e#2020"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-default-apps"]
 
 
 def pytest_collection_modifyitems(items):
@@ -90,7 +86,6 @@ def site(database, seed_text, tmp_path) -> Iterator[Site]:
 
 @dataclass
 class Browser:
-    playwright: object
     browser: object
     requests: list[str] = field(default_factory=list)
 
@@ -108,18 +103,11 @@ class Browser:
 
 
 @pytest.fixture
-def browser(request) -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("CI 中必须安装 chromium（/usr/bin/chromium）。")
-        pytest.skip("本机没有 /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        b = Browser(playwright=p, browser=chromium)
-        yield b
-        chromium.close()
+def browser(chromium) -> Iterator[Browser]:
+    b = Browser(browser=chromium)
+    yield b
+    for context in chromium.contexts:
+        context.close()
 
 
 def screenshot(page, name: str) -> Path:

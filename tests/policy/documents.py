@@ -16,14 +16,13 @@ from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+DEV_SET = ROOT / "tests" / "data" / "policy-docs"
 SEED = ROOT / "taizhang" / "examples" / "ganzhou-2020-liuwen-liubao.txt"
-DEV_DOCS = sorted((SHARED / "policy-docs" / "docs").glob("*.txt"))
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync",
-]
+# Flattened on purpose (one line, or a flattened body: see the table in policy-docs/README.md). Reading
+# their structure without line breaks is its own piece of work; the format tests here print documents
+# line by line, so they take the line-broken ones.
+FLATTENED = frozenset({"20_heihe_fangdichan", "21_guoban_yingshanghuanjing", "22_guoxiang_bangfuxian"})
+DEV_DOCS = sorted(p for p in (DEV_SET / "docs").glob("*.txt") if p.stem not in FLATTENED)
 
 
 def document_text(path: Path) -> str:
@@ -240,30 +239,26 @@ _PAGE_NUMBER = (
 )
 
 
-def official_pdfs(documents: dict[str, tuple[list[str], str]]) -> dict[str, bytes]:
+def official_pdfs(chromium, documents: dict[str, tuple[list[str], str]]) -> dict[str, bytes]:
     """Print each document (its lines and its running header) to an A4 PDF with Chromium."""
-    from playwright.sync_api import sync_playwright
-
     out = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            for name, (lines, header) in documents.items():
-                body = "\n".join(f"<p>{html.escape(line.strip()) or '&nbsp;'}</p>" for line in lines)
-                page.set_content(
-                    f'<!doctype html><html><head><meta charset="utf-8"><style>{_PRINT_CSS}</style></head>'
-                    f"<body>{body}</body></html>"
-                )
-                out[name] = page.pdf(
-                    format="A4",
-                    display_header_footer=True,
-                    header_template=_RUNNING_HEADER.format(header=html.escape(header)),
-                    footer_template=_PAGE_NUMBER,
-                    prefer_css_page_size=True,
-                )
-        finally:
-            browser.close()
+    page = chromium.new_page()
+    try:
+        for name, (lines, header) in documents.items():
+            body = "\n".join(f"<p>{html.escape(line.strip()) or '&nbsp;'}</p>" for line in lines)
+            page.set_content(
+                f'<!doctype html><html><head><meta charset="utf-8"><style>{_PRINT_CSS}</style></head>'
+                f"<body>{body}</body></html>"
+            )
+            out[name] = page.pdf(
+                format="A4",
+                display_header_footer=True,
+                header_template=_RUNNING_HEADER.format(header=html.escape(header)),
+                footer_template=_PAGE_NUMBER,
+                prefer_css_page_size=True,
+            )
+    finally:
+        page.close()
     return out
 
 

@@ -7,7 +7,6 @@ or broken files, are refused with a Chinese message that names the file.
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import zipfile
@@ -62,7 +61,7 @@ def assert_refused(error, name: str) -> None:
 
 
 def test_the_development_documents_are_there():
-    assert len(DEV_DOCS) >= 4, f"缺少 {make.SHARED}/policy-docs/docs/*.txt"
+    assert len(DEV_DOCS) >= 4, f"缺少 {make.DEV_SET}/docs/*.txt"
 
 
 # ---------------------------------------------------------------- .docx
@@ -188,13 +187,9 @@ def test_web_page_never_loads_external_entities(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def pdf_files(tmp_path_factory) -> dict[str, Path]:
+def pdf_files(tmp_path_factory, chromium) -> dict[str, Path]:
     """Every document printed once per run as an official A4 document by Chromium."""
-    if not Path(make.CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI 中必须安装 Chromium（{make.CHROMIUM}）：.ci/run 应安装 chromium 和 fonts-noto-cjk。")
-        pytest.skip(f"没有 {make.CHROMIUM}：跳过 PDF 测试（apt-get install chromium fonts-noto-cjk）。")
-    printed = make.official_pdfs({k: (text_of(k).splitlines(), RUNNING_HEADERS[k]) for k in DOCUMENTS})
+    printed = make.official_pdfs(chromium, {k: (text_of(k).splitlines(), RUNNING_HEADERS[k]) for k in DOCUMENTS})
     folder = tmp_path_factory.mktemp("pdf")
     paths = {}
     for key, data in printed.items():
