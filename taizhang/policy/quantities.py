@@ -118,7 +118,11 @@ def _single(view: str, m: re.Match[str], end: int) -> FoundQuantity | None:
         if "/" in m.group("frac") and value >= 1:
             return None
     elif m.group("pctcn"):
-        value, unit = parse_number(m.group("pctcn")), "%"
+        pct = m.group("pctcn")
+        try:  # 百分之百: the one percentage written with a bare unit
+            value, unit = (Decimal(100) if pct == "百" else parse_number(pct)), "%"
+        except ValueError:
+            return None
     elif m.group("num"):
         raw_unit = m.group("unit")
         number = parse_number(m.group("num"))
