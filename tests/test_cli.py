@@ -1,5 +1,6 @@
 """The command line, run as a user runs it: real files, a real database, Chinese messages, exit codes."""
 
+import hashlib
 import json
 from io import BytesIO
 
@@ -8,6 +9,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from taizhang.auth.models import ApiToken
+from taizhang.auth.service import resolve_token
 from taizhang.cli import app
 from taizhang.ledger.models import Policy, Task
 from taizhang.settings import get_settings
@@ -148,6 +151,22 @@ def test_init_imports_the_example_and_creates_the_three_administrators_once(cli,
     second = cli("init")
     assert second.exit_code == 0 and "密码" not in second.stdout
     assert counts(database) == (1, 23)
+
+
+def test_token_create_shows_the_secret_once_and_stores_only_its_hash(cli, database):
+    cli("init")
+    result = cli("token-create", "admin", "--name", "省平台对接")
+    assert result.exit_code == 0 and "已为 admin 创建令牌" in result.stdout
+    secret = result.stdout.rsplit("：", 1)[1].strip()
+    with database.reading() as s:
+        token = s.scalar(select(ApiToken))
+        assert token.name == "省平台对接" and token.user.username == "admin"
+        assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()  # the secret itself is not kept
+        assert resolve_token(secret, session=s).id == token.id
+    unknown = cli("token-create", "nobody")
+    assert unknown.exit_code == 1 and "用户“nobody”不存在" in unknown.stderr
+    with database.reading() as s:
+        assert s.scalar(select(func.count()).select_from(ApiToken)) == 1
 
 
 def test_commands_refuse_an_uninitialised_database(monkeypatch, tmp_path):

@@ -422,6 +422,15 @@ def create_token(user_id: int, name: str, *, session: Session, actor: Actor) -> 
     return token, secret
 
 
+def create_token_for(username: str, name: str, *, session: Session, actor: Actor) -> tuple[ApiToken, str]:
+    """``create_token`` for the user with this username (``taizhang token-create``)."""
+    require(actor, "token.manage")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"用户“{username}”不存在。")
+    return create_token(user.id, name, session=session, actor=actor)
+
+
 def revoke_token(token_id: int, *, session: Session, actor: Actor) -> None:
     require(actor, "token.manage")
     token = session.get(ApiToken, token_id)

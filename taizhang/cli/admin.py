@@ -95,14 +95,10 @@ def token_create_command(
 ) -> None:
     """为用户创建 API 令牌（明文只显示这一次，数据库只存其哈希）。"""
     from taizhang.auth.permissions import Actor
-    from taizhang.auth.service import create_token, list_users
+    from taizhang.auth.service import create_token_for
 
-    actor = Actor.system()
     with open_database().writing() as session:
-        user = next((u for u in list_users(session=session, actor=actor) if u.username == username), None)
-        if user is None:
-            raise TaizhangError(f"用户“{username}”不存在。")
-        _, secret = create_token(user.id, name, session=session, actor=actor)
+        _, secret = create_token_for(username, name, session=session, actor=Actor.system())
     out.print(f"已为 {username} 创建令牌（请妥善保存，只显示这一次）：{secret}")
 
 
